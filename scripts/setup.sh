@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what jretrieve's tests and reference checks need on a fresh Debian machine:
+#  - mecab + mecab-ipadic-utf8 + unidic-mecab (agreement checks of the analyzer)
+#  - the ONNX Runtime shared library from npm's onnxruntime-node (ONNX backend tests)
+# Optional (fixture generation and anchors, not needed by the tests):
+#   SETUP_EXTRAS=1 also installs python3-torch python3-onnx python3-sentencepiece
+#   python3-faiss python3-xapian manpages-ja.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+pkgs=(mecab mecab-ipadic-utf8 unidic-mecab)
+if [ "${SETUP_EXTRAS:-0}" = 1 ]; then
+  pkgs+=(python3-torch python3-onnx python3-numpy python3-sentencepiece python3-faiss python3-xapian manpages-ja sqlite3)
+fi
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+"$here/install-onnxruntime.sh"
