@@ -1,0 +1,275 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/jretrieve/jretrieve/embed"
+)
+
+// CacheKey identifies everything that determines an embedding besides the
+// text: the model and its revision, the tokenizer settings, the prefix and
+// the maximum length. Two embedders with equal keys must produce equal
+// vectors for equal texts.
+type CacheKey struct {
+	Model     string `json:"model"`
+	Revision  string `json:"revision,omitempty"`
+	Tokenizer string `json:"tokenizer,omitempty"`
+	Role      string `json:"role"` // "query" or "document": selects the prefix
+	Prefix    string `json:"prefix"`
+	MaxLength int    `json:"max_length,omitempty"`
+	Dim       int    `json:"dim"`
+}
+
+// ID is the hex sha256 of the key's canonical JSON.
+func (k CacheKey) ID() string {
+	b, _ := json.Marshal(k)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// EmbeddingCache is an append-only on-disk store of vectors addressed by
+// the sha256 of their text, for one CacheKey. Records are
+// [32-byte text hash][dim little-endian float32]; a truncated trailing
+// record (an interrupted write) is ignored and overwritten. It is safe for
+// concurrent use.
+type EmbeddingCache struct {
+	mu    sync.Mutex
+	key   CacheKey
+	path  string
+	f     *os.File
+	size  int64
+	index map[[32]byte][]float32
+}
+
+const cacheMagic = "JRVEC1\n"
+
+// OpenEmbeddingCache opens (or creates) the cache for key under dir.
+func OpenEmbeddingCache(dir string, key CacheKey) (*EmbeddingCache, error) {
+	if key.Dim <= 0 {
+		return nil, fmt.Errorf("embedding cache: key has dim %d", key.Dim)
+	}
+	sub := filepath.Join(dir, key.ID())
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		return nil, fmt.Errorf("embedding cache: %w", err)
+	}
+	meta, _ := json.MarshalIndent(key, "", "  ")
+	if err := writeFileAtomic(filepath.Join(sub, "key.json"), append(meta, '\n')); err != nil {
+		return nil, fmt.Errorf("embedding cache: %w", err)
+	}
+	path := filepath.Join(sub, "vectors.bin")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("embedding cache: %w", err)
+	}
+	c := &EmbeddingCache{key: key, path: path, f: f, index: map[[32]byte][]float32{}}
+	if err := c.load(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *EmbeddingCache) recordSize() int64 { return 32 + 4*int64(c.key.Dim) }
+
+func (c *EmbeddingCache) load() error {
+	data, err := io.ReadAll(c.f)
+	if err != nil {
+		return fmt.Errorf("embedding cache %s: %w", c.path, err)
+	}
+	if len(data) == 0 {
+		if _, err := c.f.Write([]byte(cacheMagic)); err != nil {
+			return fmt.Errorf("embedding cache %s: %w", c.path, err)
+		}
+		c.size = int64(len(cacheMagic))
+		return nil
+	}
+	if len(data) < len(cacheMagic) || string(data[:len(cacheMagic)]) != cacheMagic {
+		return fmt.Errorf("embedding cache %s: not a jretrieve vector cache (bad magic); delete it to rebuild", c.path)
+	}
+	rs := c.recordSize()
+	body := data[len(cacheMagic):]
+	n := int64(len(body)) / rs
+	vecs := make([]float32, n*int64(c.key.Dim))
+	for i := int64(0); i < n; i++ {
+		rec := body[i*rs : (i+1)*rs]
+		var h [32]byte
+		copy(h[:], rec[:32])
+		v := vecs[i*int64(c.key.Dim) : (i+1)*int64(c.key.Dim)]
+		for j := range v {
+			v[j] = math.Float32frombits(binary.LittleEndian.Uint32(rec[32+4*j:]))
+		}
+		c.index[h] = v
+	}
+	c.size = int64(len(cacheMagic)) + n*rs // drops a torn trailing record
+	return nil
+}
+
+// Len returns the number of cached vectors.
+func (c *EmbeddingCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.index)
+}
+
+// Get copies the cached vector of text into dst and reports whether it was present.
+func (c *EmbeddingCache) Get(text string, dst []float32) bool {
+	h := sha256.Sum256([]byte(text))
+	c.mu.Lock()
+	v, ok := c.index[h]
+	c.mu.Unlock()
+	if ok {
+		copy(dst, v)
+	}
+	return ok
+}
+
+// Put appends the vectors of texts (row-major, Dim per row) and syncs them to disk.
+func (c *EmbeddingCache) Put(texts []string, vecs []float32) error {
+	d := c.key.Dim
+	if len(vecs) != len(texts)*d {
+		return fmt.Errorf("embedding cache: %d texts but %d floats (dim %d)", len(texts), len(vecs), d)
+	}
+	rs := c.recordSize()
+	buf := make([]byte, 0, int64(len(texts))*rs)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var added [][32]byte
+	for i, t := range texts {
+		h := sha256.Sum256([]byte(t))
+		if _, ok := c.index[h]; ok {
+			continue
+		}
+		buf = append(buf, h[:]...)
+		for _, x := range vecs[i*d : (i+1)*d] {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
+		}
+		v := make([]float32, d)
+		copy(v, vecs[i*d:(i+1)*d])
+		c.index[h] = v
+		added = append(added, h)
+	}
+	if len(buf) == 0 {
+		return nil
+	}
+	if _, err := c.f.WriteAt(buf, c.size); err != nil {
+		for _, h := range added {
+			delete(c.index, h)
+		}
+		return fmt.Errorf("embedding cache %s: %w", c.path, err)
+	}
+	c.size += int64(len(buf))
+	return c.f.Sync()
+}
+
+// Close closes the cache file.
+func (c *EmbeddingCache) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.f == nil {
+		return nil
+	}
+	err := c.f.Close()
+	c.f = nil
+	return err
+}
+
+// EmbedCached embeds texts with fn, taking vectors from the cache where
+// present and embedding each distinct missing text once, in chunks of
+// chunk texts; every finished chunk is written to the cache before the
+// next starts, so an interrupted run keeps its work. progress, if non-nil,
+// is called with the number of texts done so far (cached ones included).
+func EmbedCached(ctx context.Context, c *EmbeddingCache, fn func(context.Context, []string) ([]float32, error),
+	texts []string, chunk int, progress func(done int)) ([]float32, error) {
+	d := c.key.Dim
+	out := make([]float32, len(texts)*d)
+	var missing []string
+	where := map[string][]int{}
+	done := 0
+	for i, t := range texts {
+		if c.Get(t, out[i*d:(i+1)*d]) {
+			done++
+			continue
+		}
+		if _, ok := where[t]; !ok {
+			missing = append(missing, t)
+		}
+		where[t] = append(where[t], i)
+	}
+	if progress != nil {
+		progress(done)
+	}
+	if chunk <= 0 {
+		chunk = 256
+	}
+	for start := 0; start < len(missing); start += chunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		batch := missing[start:min(start+chunk, len(missing))]
+		vecs, err := fn(ctx, batch)
+		if err != nil {
+			return nil, err
+		}
+		if len(vecs) != len(batch)*d {
+			return nil, fmt.Errorf("embedder returned %d floats for %d texts of dim %d", len(vecs), len(batch), d)
+		}
+		if err := c.Put(batch, vecs); err != nil {
+			return nil, err
+		}
+		for j, t := range batch {
+			for _, i := range where[t] {
+				copy(out[i*d:(i+1)*d], vecs[j*d:(j+1)*d])
+				done++
+			}
+		}
+		if progress != nil {
+			progress(done)
+		}
+	}
+	return out, nil
+}
+
+// QueryFunc and DocumentFunc select the side of an embedder.
+func QueryFunc(e embed.Embedder) func(context.Context, []string) ([]float32, error) {
+	return e.EmbedQueries
+}
+
+// DocumentFunc returns e.EmbedDocuments.
+func DocumentFunc(e embed.Embedder) func(context.Context, []string) ([]float32, error) {
+	return e.EmbedDocuments
+}
+
+// writeFileAtomic writes data to a temp file in the same directory and renames it over path.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return werr
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+

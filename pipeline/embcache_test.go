@@ -1,0 +1,136 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// countingEmbedder returns vector (len(text), first byte, 1) and counts texts embedded.
+type countingEmbedder struct{ n int }
+
+func (e *countingEmbedder) embed(_ context.Context, texts []string) ([]float32, error) {
+	out := make([]float32, 0, 3*len(texts))
+	for _, t := range texts {
+		e.n++
+		out = append(out, float32(len(t)), float32(t[0]), 1)
+	}
+	return out, nil
+}
+
+func TestEmbedCachedDedupAndReuse(t *testing.T) {
+	dir := t.TempDir()
+	key := CacheKey{Model: "fake", Role: "document", Dim: 3}
+	c, err := OpenEmbeddingCache(dir, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &countingEmbedder{}
+	texts := []string{"abc", "xy", "abc", "z", "xy"}
+	got, err := EmbedCached(context.Background(), c, e.embed, texts, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.n != 3 {
+		t.Errorf("embedded %d texts, want 3 distinct", e.n)
+	}
+	want := []float32{3, 'a', 1, 2, 'x', 1, 3, 'a', 1, 1, 'z', 1, 2, 'x', 1}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("vectors = %v, want %v", got, want)
+		}
+	}
+	c.Close()
+
+	// Reopen: nothing is embedded again, and a new text is.
+	c, err = OpenEmbeddingCache(dir, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Len() != 3 {
+		t.Errorf("reopened cache holds %d vectors, want 3", c.Len())
+	}
+	e.n = 0
+	if _, err := EmbedCached(context.Background(), c, e.embed, []string{"xy", "new"}, 8, nil); err != nil {
+		t.Fatal(err)
+	}
+	if e.n != 1 {
+		t.Errorf("after reopen embedded %d texts, want 1", e.n)
+	}
+}
+
+func TestEmbeddingCacheKeySeparatesModels(t *testing.T) {
+	a := CacheKey{Model: "m", Role: "query", Prefix: "クエリ: ", Dim: 3}
+	b := a
+	b.Prefix = "検索クエリ: "
+	if a.ID() == b.ID() {
+		t.Fatal("different prefixes share a cache key")
+	}
+}
+
+func TestEmbeddingCacheTornRecord(t *testing.T) {
+	dir := t.TempDir()
+	key := CacheKey{Model: "fake", Dim: 3}
+	c, _ := OpenEmbeddingCache(dir, key)
+	e := &countingEmbedder{}
+	EmbedCached(context.Background(), c, e.embed, []string{"aa", "bb"}, 1, nil)
+	c.Close()
+	// Simulate a crash in the middle of a third record.
+	path := filepath.Join(dir, key.ID(), "vectors.bin")
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.Write(make([]byte, 20))
+	f.Close()
+	c, err := OpenEmbeddingCache(dir, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Len() != 2 {
+		t.Errorf("cache with torn record holds %d, want 2", c.Len())
+	}
+	e.n = 0
+	EmbedCached(context.Background(), c, e.embed, []string{"cc"}, 1, nil)
+	c.Close()
+	c, _ = OpenEmbeddingCache(dir, key)
+	defer c.Close()
+	if c.Len() != 3 {
+		t.Errorf("after overwrite of torn record: %d vectors, want 3", c.Len())
+	}
+}
+
+func TestEmbedCachedInterruptKeepsWork(t *testing.T) {
+	dir := t.TempDir()
+	key := CacheKey{Model: "fake", Dim: 3}
+	c, _ := OpenEmbeddingCache(dir, key)
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	fn := func(ctx context.Context, texts []string) ([]float32, error) {
+		calls++
+		if calls == 2 {
+			cancel()
+		}
+		return (&countingEmbedder{}).embed(ctx, texts)
+	}
+	_, err := EmbedCached(ctx, c, fn, []string{"a", "b", "c", "d", "e"}, 2, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	c.Close()
+	c, _ = OpenEmbeddingCache(dir, key)
+	defer c.Close()
+	if c.Len() != 4 {
+		t.Errorf("interrupted run kept %d vectors, want the 4 of the two finished chunks", c.Len())
+	}
+}
+
+func TestEmbeddingCacheBadMagic(t *testing.T) {
+	dir := t.TempDir()
+	key := CacheKey{Model: "fake", Dim: 3}
+	os.MkdirAll(filepath.Join(dir, key.ID()), 0o755)
+	os.WriteFile(filepath.Join(dir, key.ID(), "vectors.bin"), []byte("garbage!"), 0o644)
+	if _, err := OpenEmbeddingCache(dir, key); err == nil {
+		t.Fatal("opened a corrupt cache without error")
+	}
+}
