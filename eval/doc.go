@@ -1,0 +1,31 @@
+// Package eval computes retrieval metrics exactly as ranx does, reads and
+// writes run and qrels files, compares runs with significance tests, and fuses
+// runs.
+//
+// Data: Qrels maps query -> doc -> graded relevance; Run maps query -> doc ->
+// score and keeps each query's documents in file order, because ranx's order
+// of tied documents depends on it. Runs are read from TREC run files (rank
+// column ignored, as ranx does), ranx JSON and ranx .lz4 files (CBOR inside
+// an LZ4 frame inside another LZ4 frame); ReadRunFile detects the format.
+//
+// Metrics use ranx names and semantics: ndcg, ndcg_burges, dcg, dcg_burges,
+// mrr, map, precision, recall, hit_rate, hits, f1 and r-precision, each with
+// an optional "@k" cutoff and "-l<n>" relevance level (a judged document is
+// relevant iff its relevance is >= n; default 1). The reported value is the
+// mean over all qrels queries; a query with no relevant document scores 0.
+//
+// Ties: TiesRanx (default) orders tied documents as ranx does, by emulating
+// numba's quicksort argsort of the negated scores over the file order; this
+// reproduces the published JQaRA leaderboard. TiesTREC breaks ties by
+// document id descending (trec_eval); TiesStable keeps file order. Every
+// Result also carries tie-aware bounds: each metric's value when the relevant
+// documents of every tied group come last (pessimistic) or first
+// (optimistic). Runs scored in fp16 have many ties, and the bounds show how
+// much of a difference between two systems is tie-breaking luck.
+//
+// Compare evaluates several runs, tests every pair with a paired two-sided
+// Student t-test (ranx's default) or Fisher's randomization test, marks
+// significant wins with ranx-style superscript letters, adds bootstrap 95%
+// confidence intervals, and writes the table as text, Markdown, CSV, JSON or
+// LaTeX. Fuse combines runs with RRF, CombSUM or CombMNZ.
+package eval

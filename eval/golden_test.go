@@ -1,0 +1,112 @@
+package eval
+
+import (
+	"bufio"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// sharedDir returns ../shared relative to the repository root, or skips.
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Skip("skipping: repository root (go.mod) not found")
+		}
+		dir = parent
+	}
+	shared := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(filepath.Join(shared, "reference", "jqara", "qrels.trec")); err != nil {
+		tb.Skipf("skipping: reference data %s not available (../shared relative to the repository root)", shared)
+	}
+	return shared
+}
+
+type publishedRow struct {
+	run    string
+	values map[string]string // metric -> printed value
+}
+
+func readPublished(t *testing.T, path string) (metrics []string, rows []publishedRow) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if metrics == nil {
+			metrics = cols[1:]
+			continue
+		}
+		row := publishedRow{run: cols[0], values: map[string]string{}}
+		for i, v := range cols[1:] {
+			if v != "-" {
+				row.values[metrics[i]] = v
+			}
+		}
+		rows = append(rows, row)
+	}
+	return metrics, rows
+}
+
+// TestJQaRAPublished is the acceptance test: every published JQaRA number is
+// reproduced from the ranx run files with the ranx tie policy.
+func TestJQaRAPublished(t *testing.T) {
+	shared := sharedDir(t)
+	base := filepath.Join(shared, "reference", "jqara")
+	qrels, err := ReadTRECQrelsFile(filepath.Join(base, "qrels.trec"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, rows := readPublished(t, filepath.Join(base, "published.tsv"))
+	if len(rows) == 0 {
+		t.Fatal("no published rows")
+	}
+	checked := 0
+	for _, row := range rows {
+		run, err := ReadRunFile(filepath.Join(base, "runs", row.run+".lz4"))
+		if err != nil {
+			t.Errorf("%s: %v", row.run, err)
+			continue
+		}
+		res, err := Evaluate(qrels, run, metrics, Options{Ties: TiesRanx})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range metrics {
+			want, ok := row.values[m]
+			if !ok {
+				continue
+			}
+			w, _ := strconv.ParseFloat(want, 64)
+			got := res.Mean[m]
+			checked++
+			if math.Abs(round4(got)-w) > 1e-9 {
+				lo, hi := res.TieRange(m)
+				t.Errorf("%s %s = %.6f (rounded %.4f), published %s; tie range [%.4f, %.4f]", row.run, m, got, round4(got), want, lo, hi)
+			}
+		}
+	}
+	t.Logf("checked %d published values", checked)
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }

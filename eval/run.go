@@ -1,0 +1,175 @@
+package eval
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Run holds the scores a system gave: query -> document -> score. It keeps
+// each query's documents in insertion (file) order, because ranx's tie order
+// depends on it. The zero value is not usable; call NewRun.
+type Run struct {
+	name  string
+	qs    []*runQuery
+	index map[string]int
+}
+
+type runQuery struct {
+	id     string
+	docs   []string
+	scores []float64
+	idx    map[string]int32 // built lazily once the query is long enough
+}
+
+// NewRun returns an empty run called name.
+func NewRun(name string) *Run {
+	return &Run{name: name, index: map[string]int{}}
+}
+
+// Name returns the run's name.
+func (r *Run) Name() string { return r.name }
+
+// SetName renames the run.
+func (r *Run) SetName(name string) { r.name = name }
+
+// Len returns the number of queries.
+func (r *Run) Len() int { return len(r.qs) }
+
+// Pairs returns the number of (query, doc) pairs.
+func (r *Run) Pairs() int {
+	n := 0
+	for _, q := range r.qs {
+		n += len(q.docs)
+	}
+	return n
+}
+
+// Queries returns the query ids in code point order (ranx's order).
+func (r *Run) Queries() []string {
+	out := make([]string, len(r.qs))
+	for i, q := range r.qs {
+		out[i] = q.id
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Has reports whether the run lists query.
+func (r *Run) Has(query string) bool {
+	_, ok := r.index[query]
+	return ok
+}
+
+// Docs returns copies of query's documents and scores in insertion order.
+func (r *Run) Docs(query string) (docs []string, scores []float64) {
+	q := r.query(query)
+	if q == nil {
+		return nil, nil
+	}
+	return slices.Clone(q.docs), slices.Clone(q.scores)
+}
+
+func (r *Run) query(id string) *runQuery {
+	i, ok := r.index[id]
+	if !ok {
+		return nil
+	}
+	return r.qs[i]
+}
+
+func (r *Run) getOrAdd(id string) *runQuery {
+	if i, ok := r.index[id]; ok {
+		return r.qs[i]
+	}
+	q := &runQuery{id: id}
+	r.index[id] = len(r.qs)
+	r.qs = append(r.qs, q)
+	return q
+}
+
+// Add sets the score of doc for query. A repeated pair keeps its first
+// position and the last score, like a Python dict (and ranx).
+func (r *Run) Add(query, doc string, score float64) {
+	q := r.getOrAdd(query)
+	if i := q.find(doc); i >= 0 {
+		q.scores[i] = score
+		return
+	}
+	q.appendDoc(doc, score)
+}
+
+// AddQuery registers query with no documents (an empty ranking), if absent.
+func (r *Run) AddQuery(query string) { r.getOrAdd(query) }
+
+const indexThreshold = 16
+
+func (q *runQuery) find(doc string) int {
+	if q.idx == nil && len(q.docs) >= indexThreshold {
+		q.idx = make(map[string]int32, 2*len(q.docs))
+		for i, d := range q.docs {
+			q.idx[d] = int32(i)
+		}
+	}
+	if q.idx != nil {
+		if i, ok := q.idx[doc]; ok {
+			return int(i)
+		}
+		return -1
+	}
+	for i, d := range q.docs {
+		if d == doc {
+			return i
+		}
+	}
+	return -1
+}
+
+func (q *runQuery) appendDoc(doc string, score float64) {
+	if q.idx != nil {
+		q.idx[doc] = int32(len(q.docs))
+	}
+	q.docs = append(q.docs, doc)
+	q.scores = append(q.scores, score)
+}
+
+// duplicate returns the first document that occurs twice in q, with the
+// positions of both occurrences. Used by the readers, which append without
+// lookups and then check.
+func (q *runQuery) duplicate() (doc string, first, second int, ok bool) {
+	if len(q.docs) < 2 {
+		return "", 0, 0, false
+	}
+	ix := make([]int32, len(q.docs))
+	for i := range ix {
+		ix[i] = int32(i)
+	}
+	slices.SortStableFunc(ix, func(a, b int32) int { return strings.Compare(q.docs[a], q.docs[b]) })
+	best := -1
+	for k := 1; k < len(ix); k++ {
+		if q.docs[ix[k]] == q.docs[ix[k-1]] && (best < 0 || int(ix[k]) < int(ix[best])) {
+			best = k
+		}
+	}
+	if best < 0 {
+		return "", 0, 0, false
+	}
+	// find the first occurrence of that doc
+	k := best
+	for k > 0 && q.docs[ix[k-1]] == q.docs[ix[best]] {
+		k--
+	}
+	return q.docs[ix[best]], int(ix[k]), int(ix[best]), true
+}
+
+// checkScore rejects scores that cannot be ranked.
+func checkScore(s float64) error {
+	if math.IsNaN(s) {
+		return fmt.Errorf("score is NaN")
+	}
+	if math.IsInf(s, 0) {
+		return fmt.Errorf("score is infinite")
+	}
+	return nil
+}
