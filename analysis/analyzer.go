@@ -1,0 +1,297 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	kdict "github.com/ikawaha/kagome-dict/dict"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Options selects the dictionary and the normalisation applied by Tokens.
+// It is plain data (JSON-serialisable) so that an index can record exactly
+// how its text was analysed.
+type Options struct {
+	// Dict is the system dictionary, Uni (default when empty) or IPA.
+	Dict Dict `json:"dict"`
+	// NFKC normalises the text (Unicode NFKC) before segmentation.
+	NFKC bool `json:"nfkc,omitempty"`
+	// Lower lower-cases every token (after segmentation).
+	Lower bool `json:"lower,omitempty"`
+	// BaseForm replaces each token by its dictionary base form when the
+	// dictionary has one (IPADIC 基本形; UniDic 書字形基本形 orthBase).
+	// Unknown words and "*" base forms keep the surface.
+	BaseForm bool `json:"base_form,omitempty"`
+	// DropPOS removes tokens whose part of speech starts with one of these
+	// comma-separated prefixes, compared level by level: "助詞" drops every
+	// particle, "名詞,数" only IPADIC numerals. Typical: 助詞, 助動詞,
+	// 記号 (IPADIC) or 補助記号 (UniDic).
+	DropPOS []string `json:"drop_pos,omitempty"`
+	// StopWords removes tokens equal to one of these strings, compared
+	// after Lower and BaseForm have been applied.
+	StopWords []string `json:"stop_words,omitempty"`
+}
+
+// Token is one morpheme of the best MeCab path.
+type Token struct {
+	// Surface is the text of the token (no surrounding whitespace).
+	Surface string
+	// Start and End are byte offsets of Surface in the analysed text (the
+	// NFKC-normalised text when Options.NFKC is set).
+	Start, End int
+	// POS is the part-of-speech hierarchy, e.g. [名詞 一般 * *].
+	POS []string
+	// Known is false for unknown words (built from char.def/unk.def).
+	Known bool
+
+	id int32
+}
+
+// ErrInvalidUTF8 is returned for text that is not valid UTF-8.
+var ErrInvalidUTF8 = errors.New("analysis: text is not valid UTF-8")
+
+// Analyzer segments Japanese text. It is safe for concurrent use.
+type Analyzer struct {
+	opt     Options
+	d       *dictionary
+	baseIdx int
+	drop    [][]string
+	stop    map[string]struct{}
+}
+
+// New returns an analyzer for opt. The dictionary is loaded on first use
+// of a dictionary name and shared by all analyzers.
+func New(opt Options) (*Analyzer, error) {
+	if opt.Dict == "" {
+		opt.Dict = Uni
+	}
+	d, err := loadDict(opt.Dict, opt.BaseForm)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analyzer{opt: opt, d: d, baseIdx: -1}
+	if opt.BaseForm {
+		if opt.Dict == Uni {
+			a.baseIdx = uniOrthBase
+		} else if v, ok := d.d.ContentsMeta[kdict.BaseFormIndex]; ok {
+			a.baseIdx = int(v)
+		}
+		if a.baseIdx < 0 {
+			return nil, fmt.Errorf("analysis: dictionary %s has no base form feature", opt.Dict)
+		}
+	}
+	for _, p := range opt.DropPOS {
+		if p == "" {
+			return nil, errors.New("analysis: empty DropPOS entry")
+		}
+		a.drop = append(a.drop, strings.Split(p, ","))
+	}
+	if len(opt.StopWords) > 0 {
+		a.stop = make(map[string]struct{}, len(opt.StopWords))
+		for _, w := range opt.StopWords {
+			a.stop[w] = struct{}{}
+		}
+	}
+	return a, nil
+}
+
+// uniOrthBase is the index of 書字形基本形 (orthBase) in UniDic's
+// feature list (uni.OrthBase).
+const uniOrthBase = 10
+
+// Options returns the options the analyzer was built with (Dict filled in).
+func (a *Analyzer) Options() Options { return a.opt }
+
+// Analyze returns the MeCab best path of text with part of speech. Only
+// Options.NFKC is applied; invalid UTF-8 gives ErrInvalidUTF8.
+func (a *Analyzer) Analyze(text string) ([]Token, error) {
+	text, err := a.prepare(text)
+	if err != nil {
+		return nil, err
+	}
+	la := latticePool.Get().(*lattice)
+	defer latticePool.Put(la)
+	a.d.viterbi(la, text)
+	out := make([]Token, len(la.path))
+	for i, p := range la.path {
+		nd := &la.nodes[p]
+		out[i] = Token{Surface: text[nd.surf:nd.end], Start: int(nd.surf), End: int(nd.end),
+			POS: a.d.pos(nd), Known: nd.class == classKnown, id: nd.id}
+	}
+	return out, nil
+}
+
+func (a *Analyzer) prepare(text string) (string, error) {
+	if !utf8.ValidString(text) {
+		return "", ErrInvalidUTF8
+	}
+	if a.opt.NFKC {
+		text = norm.NFKC.String(text)
+	}
+	return text, nil
+}
+
+// Wakati returns the surface tokens of the best path, exactly what
+// `mecab -Owakati` prints for text given as one line (whitespace is never
+// a token). Only Options.NFKC is applied. Invalid UTF-8 yields nil.
+func (a *Analyzer) Wakati(text string) []string {
+	text, err := a.prepare(text)
+	if err != nil {
+		return nil
+	}
+	la := latticePool.Get().(*lattice)
+	a.d.viterbi(la, text)
+	out := make([]string, len(la.path))
+	for i, p := range la.path {
+		out[i] = text[la.nodes[p].surf:la.nodes[p].end]
+	}
+	latticePool.Put(la)
+	return out
+}
+
+// Tokens returns the tokens of text with every option applied (NFKC,
+// part-of-speech filter, base form, lower-casing, stop words). Invalid
+// UTF-8 yields nil.
+func (a *Analyzer) Tokens(text string) []string {
+	if !a.opt.BaseForm && len(a.drop) == 0 && !a.opt.Lower && a.stop == nil {
+		return a.Wakati(text)
+	}
+	text, err := a.prepare(text)
+	if err != nil {
+		return nil
+	}
+	la := latticePool.Get().(*lattice)
+	defer latticePool.Put(la)
+	a.d.viterbi(la, text)
+	out := make([]string, 0, len(la.path))
+	for _, p := range la.path {
+		nd := &la.nodes[p]
+		if len(a.drop) > 0 && a.dropped(a.d.pos(nd)) {
+			continue
+		}
+		t := text[nd.surf:nd.end]
+		if a.opt.BaseForm {
+			if b, ok := a.d.feature(nd, a.baseIdx); ok && b != "" && b != "*" {
+				t = b
+			}
+		}
+		if a.opt.Lower {
+			t = strings.ToLower(t)
+		}
+		if _, stop := a.stop[t]; stop {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func (a *Analyzer) dropped(pos []string) bool {
+outer:
+	for _, pre := range a.drop {
+		if len(pre) > len(pos) {
+			continue
+		}
+		for i, p := range pre {
+			if pos[i] != p {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// pos returns the part-of-speech levels of a node.
+func (d *dictionary) pos(nd *node) []string {
+	kd := d.d
+	switch nd.class {
+	case classKnown:
+		ids := kd.POSTable.POSs[nd.id]
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = kd.POSTable.NameList[id]
+		}
+		return out
+	case classUnknown:
+		start, end := 0, 1
+		if v, ok := kd.UnkDict.ContentsMeta[kdict.POSStartIndex]; ok {
+			start = int(v)
+		}
+		if v, ok := kd.UnkDict.ContentsMeta[kdict.POSHierarchy]; ok {
+			end = start + int(v)
+		}
+		f := kd.UnkDict.Contents[nd.id]
+		if start >= end || end > len(f) {
+			return nil
+		}
+		return append([]string(nil), f[start:end]...)
+	}
+	return nil
+}
+
+// feature returns feature i (POS levels included in the count, as in
+// kagome's FeatureAt) of a known node. Unknown words have none.
+func (d *dictionary) feature(nd *node, i int) (string, bool) {
+	if nd.class != classKnown || d.d.Contents == nil {
+		return "", false
+	}
+	f := d.d.Contents[nd.id]
+	i -= len(d.d.POSTable.POSs[nd.id])
+	if i < 0 || i >= len(f) {
+		return "", false
+	}
+	return f[i], true
+}
+
+// WakatiBatch runs Wakati over texts on all CPUs; out[i] belongs to
+// texts[i]. It stops early when ctx is cancelled.
+func (a *Analyzer) WakatiBatch(ctx context.Context, texts []string) ([][]string, error) {
+	return a.batch(ctx, texts, a.Wakati)
+}
+
+// TokensBatch runs Tokens over texts on all CPUs; out[i] belongs to
+// texts[i]. It stops early when ctx is cancelled.
+func (a *Analyzer) TokensBatch(ctx context.Context, texts []string) ([][]string, error) {
+	return a.batch(ctx, texts, a.Tokens)
+}
+
+func (a *Analyzer) batch(ctx context.Context, texts []string, f func(string) []string) ([][]string, error) {
+	out := make([][]string, len(texts))
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(texts) {
+		workers = len(texts)
+	}
+	var next int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	const chunk = 16
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				i := int(next)
+				next += chunk
+				mu.Unlock()
+				if i >= len(texts) {
+					return
+				}
+				for j := i; j < i+chunk && j < len(texts); j++ {
+					out[j] = f(texts[j])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

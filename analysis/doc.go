@@ -1,0 +1,37 @@
+// Package analysis segments Japanese text the way MeCab does, over the
+// dictionaries shipped with kagome (github.com/ikawaha/kagome-dict/uni,
+// UniDic 2.1.2 as in unidic-lite, and .../ipa, IPADIC 2.7.0).
+//
+// The lattice is built by this package rather than by kagome's tokenizer so
+// that the output follows MeCab's Tokenizer::lookup and Viterbi exactly:
+//
+//   - whitespace (char.def category SPACE: U+0020, TAB, LF, VT and, as in
+//     MeCab's char.def, U+00D0) is skipped before each token and is never a
+//     token; words never span it. CR and U+3000 are not SPACE in char.def:
+//     MeCab and this package emit them as symbols.
+//   - unknown words follow char.def in full: category bit sets (a character
+//     may belong to several categories, e.g. 一 is KANJINUMERIC and KANJI),
+//     INVOKE, GROUP with MeCab's 24-character grouping limit, and LENGTH
+//     (candidates of 1..LENGTH characters), which kagome does not model.
+//   - ties between equal-cost paths are broken as MeCab does.
+//
+// kagome stores neither char.def's category bit sets nor LENGTH, so the
+// char.def of each dictionary is embedded (chardef/, taken from Debian's
+// mecab-ipadic and unidic-mecab packages; UniDic 3.1.1's char.def is the
+// one of 2.1.2 for every code point kagome knows, checked by the tests).
+//
+// Known divergences from the mecab command line:
+//
+//   - mecab reads its input line by line (a newline ends a sentence, lines
+//     longer than its input buffer of 8192 bytes are split); Wakati treats
+//     its argument as one sentence, like MeCab's parse() API used by
+//     fugashi, where newlines are SPACE.
+//   - MeCab limits the dictionary look-up to 65535 bytes from each position;
+//     no such limit here.
+//   - invalid UTF-8 is rejected (ErrInvalidUTF8, or nil from Wakati and
+//     Tokens) where MeCab decodes leniently.
+//
+// Options (NFKC, lower-casing, base forms, part-of-speech filter, stop
+// words) are plain data so that a BM25 index can record how it was built.
+// Dictionaries are loaded once, on first use, and shared.
+package analysis
