@@ -1,0 +1,275 @@
+package vecsim
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+)
+
+// Result is one search hit of an index: the document id given to Add, its
+// insertion index and its score.
+type Result struct {
+	ID    string
+	Index int
+	Score float32
+}
+
+// Flat is an exact (brute-force) inner-product index. Vectors are stored in
+// one contiguous []float32 in panel layout (see package doc). Add and Search
+// must not run concurrently; concurrent Searches are safe.
+type Flat struct {
+	dim    int
+	n      int
+	ids    []string
+	packed []float32 // ceil(n/64)*64*dim values
+
+	// Threads is the number of goroutines Search uses; 0 means
+	// runtime.GOMAXPROCS(0).
+	Threads int
+}
+
+// NewFlat returns an empty index for vectors of dimension dim (> 0).
+func NewFlat(dim int) *Flat {
+	if dim <= 0 {
+		panic("vecsim: NewFlat dimension must be positive")
+	}
+	return &Flat{dim: dim}
+}
+
+// Dim returns the vector dimension.
+func (f *Flat) Dim() int { return f.dim }
+
+// Len returns the number of stored vectors.
+func (f *Flat) Len() int { return f.n }
+
+// ID returns the id of the vector at insertion index i.
+func (f *Flat) ID(i int) string { return f.ids[i] }
+
+// Vector returns a copy of the vector at insertion index i.
+func (f *Flat) Vector(i int) []float32 {
+	out := make([]float32, f.dim)
+	base := (i/panelW)*panelW*f.dim + i%panelW
+	for k := range out {
+		out[k] = f.packed[base+k*panelW]
+	}
+	return out
+}
+
+// MemoryBytes returns the bytes held by vectors (including block padding)
+// and ids.
+func (f *Flat) MemoryBytes() int64 {
+	b := int64(cap(f.packed)) * 4
+	b += int64(cap(f.ids)) * 16
+	for _, id := range f.ids {
+		b += int64(len(id))
+	}
+	return b
+}
+
+func (f *Flat) grow(extra int) {
+	need := (f.n + extra + blockDocs - 1) / blockDocs * blockDocs * f.dim
+	if need <= len(f.packed) {
+		return
+	}
+	if need <= cap(f.packed) {
+		f.packed = f.packed[:need]
+		return
+	}
+	c := max(need, cap(f.packed)*5/4)
+	c = (c + blockDocs*f.dim - 1) / (blockDocs * f.dim) * (blockDocs * f.dim)
+	p := make([]float32, need, c)
+	copy(p, f.packed)
+	f.packed = p
+}
+
+func (f *Flat) put(i int, v []float32) {
+	base := (i/panelW)*panelW*f.dim + i%panelW
+	p := f.packed[base:]
+	for k, x := range v {
+		p[k*panelW] = x
+	}
+}
+
+// Add appends one vector with its id. The vector is copied.
+func (f *Flat) Add(id string, v []float32) error {
+	if len(v) != f.dim {
+		return fmt.Errorf("vecsim: Add %q: vector has %d values, index dimension is %d", id, len(v), f.dim)
+	}
+	f.grow(1)
+	f.put(f.n, v)
+	f.ids = append(f.ids, id)
+	f.n++
+	return nil
+}
+
+// AddBatch appends every row of m; ids must have one entry per row (nil ids
+// are replaced by the decimal insertion index).
+func (f *Flat) AddBatch(ids []string, m Matrix) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if m.Dim != f.dim {
+		return fmt.Errorf("vecsim: AddBatch: matrix dimension %d, index dimension %d", m.Dim, f.dim)
+	}
+	if ids != nil && len(ids) != m.Rows {
+		return fmt.Errorf("vecsim: AddBatch: %d ids for %d rows", len(ids), m.Rows)
+	}
+	f.grow(m.Rows)
+	for i := 0; i < m.Rows; i++ {
+		f.put(f.n+i, m.Row(i))
+		if ids != nil {
+			f.ids = append(f.ids, ids[i])
+		} else {
+			f.ids = append(f.ids, fmt.Sprint(f.n+i))
+		}
+	}
+	f.n += m.Rows
+	return nil
+}
+
+func (f *Flat) threads(t int) int {
+	if t <= 0 {
+		t = f.Threads
+	}
+	if t <= 0 {
+		t = runtime.GOMAXPROCS(0)
+	}
+	return t
+}
+
+// Search returns the k best vectors for q by inner product.
+func (f *Flat) Search(q []float32, k int) []Result {
+	if len(q) != f.dim {
+		panic(fmt.Sprintf("vecsim: Search: query has %d values, index dimension is %d", len(q), f.dim))
+	}
+	r, _ := f.SearchBatchContext(context.Background(), Matrix{Rows: 1, Dim: f.dim, Data: q}, k, 0)
+	return r[0]
+}
+
+// SearchBatch searches every row of queries with up to threads goroutines
+// (0: Threads / GOMAXPROCS). It panics on a dimension mismatch.
+func (f *Flat) SearchBatch(queries Matrix, k int, threads int) [][]Result {
+	r, err := f.SearchBatchContext(context.Background(), queries, k, threads)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// superBlocks is the number of 64-document blocks scored against one query
+// group while it is hot in L1.
+const superBlocks = 2
+
+// SearchBatchContext is SearchBatch with cancellation and errors instead of
+// panics.
+func (f *Flat) SearchBatchContext(ctx context.Context, queries Matrix, k int, threads int) ([][]Result, error) {
+	if err := queries.Validate(); err != nil {
+		return nil, err
+	}
+	if queries.Dim != f.dim {
+		return nil, fmt.Errorf("vecsim: search: query dimension %d, index dimension %d", queries.Dim, f.dim)
+	}
+	hits, err := f.searchHits(ctx, queries, k, threads)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]Result, len(hits))
+	for i, hs := range hits {
+		rs := make([]Result, len(hs))
+		for j, h := range hs {
+			rs[j] = Result{ID: f.ids[h.Index], Index: h.Index, Score: h.Score}
+		}
+		out[i] = rs
+	}
+	return out, nil
+}
+
+func (f *Flat) searchHits(ctx context.Context, queries Matrix, k int, threads int) ([][]Hit, error) {
+	nq := queries.Rows
+	out := make([][]Hit, nq)
+	if k <= 0 || nq == 0 || f.n == 0 {
+		for i := range out {
+			out[i] = []Hit{}
+		}
+		return out, nil
+	}
+	k = min(k, f.n)
+	qp := packQueries(queries)
+	nb := (f.n + blockDocs - 1) / blockDocs
+	t := min(f.threads(threads), nb)
+	parts := make([][]topK, t)
+	errs := make([]error, t)
+	var wg sync.WaitGroup
+	for w := 0; w < t; w++ {
+		b0, b1 := nb*w/t, nb*(w+1)/t
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hs := make([]topK, nq)
+			for i := range hs {
+				hs[i] = newTopK(k)
+			}
+			errs[w] = f.scan(ctx, qp, nq, b0, b1, hs)
+			parts[w] = hs
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i := range out {
+		if t == 1 {
+			out[i] = parts[0][i].sorted()
+			continue
+		}
+		m := newTopK(k)
+		for w := range parts {
+			for _, h := range parts[w][i].h {
+				m.push(h)
+			}
+		}
+		out[i] = m.sorted()
+	}
+	return out, nil
+}
+
+// scan scores blocks [b0, b1) against all packed queries, feeding heaps.
+func (f *Flat) scan(ctx context.Context, qp []float32, nq, b0, b1 int, heaps []topK) error {
+	dim := f.dim
+	groups := (nq + kernQ - 1) / kernQ
+	var tile [tileLen]float32
+	var rmax [kernQ]float32
+	bs := blockDocs * dim
+	for s0 := b0; s0 < b1; s0 += superBlocks {
+		if (s0-b0)%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		s1 := min(s0+superBlocks, b1)
+		for g := 0; g < groups; g++ {
+			q0 := g * kernQ
+			qg := qp[g*kernQ*dim : (g+1)*kernQ*dim]
+			nqg := min(kernQ, nq-q0)
+			for b := s0; b < s1; b++ {
+				kernTile(qg, f.packed[b*bs:(b+1)*bs], dim, &tile, &rmax)
+				d0 := b * blockDocs
+				nd := min(blockDocs, f.n-d0)
+				for q := 0; q < nqg; q++ {
+					h := &heaps[q0+q]
+					if h.full() && !(rmax[q] > h.thr) {
+						continue
+					}
+					row := tile[q*blockDocs : q*blockDocs+nd]
+					for j, s := range row {
+						h.offer(s, d0+j)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,270 @@
+package vecsim
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// ScaleMode selects how Int8Index scales vectors to int8.
+type ScaleMode int
+
+const (
+	// ScalePerDim uses one scale per dimension: max |x_i| over the indexed
+	// vectors / 127.
+	ScalePerDim ScaleMode = iota
+	// ScalePerVector uses one scale per vector: max_i |x_i| / 127.
+	ScalePerVector
+)
+
+// Int8Index is a scalar-quantised snapshot of a Flat index. Codes are stored
+// biased by +128 as uint8, rows padded to a multiple of 64 bytes.
+type Int8Index struct {
+	flat   *Flat
+	mode   ScaleMode
+	dim    int
+	stride int
+	codes  []uint8
+	scale  []float32 // per dimension or per vector
+}
+
+// int8Stride is the padded row length in bytes.
+func int8Stride(dim int) int { return (dim + 63) / 64 * 64 }
+
+func quantize(x, inv float32) uint8 {
+	r := math.RoundToEven(float64(x * inv))
+	if r > 127 {
+		r = 127
+	} else if r < -127 {
+		r = -127
+	} else if r != r {
+		r = 0
+	}
+	return uint8(int(r) + 128)
+}
+
+// NewInt8Index quantises every vector currently in f. f must not change
+// afterwards (rescoring reads it).
+func NewInt8Index(f *Flat, mode ScaleMode) *Int8Index {
+	dim := f.dim
+	x := &Int8Index{flat: f, mode: mode, dim: dim, stride: int8Stride(dim)}
+	x.codes = make([]uint8, f.n*x.stride)
+	for i := range x.codes {
+		x.codes[i] = 128
+	}
+	switch mode {
+	case ScalePerDim:
+		x.scale = make([]float32, dim)
+		for i := 0; i < f.n; i++ {
+			v := f.Vector(i)
+			for k, a := range v {
+				if a := float32(math.Abs(float64(a))); a > x.scale[k] {
+					x.scale[k] = a
+				}
+			}
+		}
+		inv := make([]float32, dim)
+		for k, s := range x.scale {
+			x.scale[k] = s / 127
+			if s == 0 || math.IsInf(float64(s), 0) {
+				x.scale[k] = 0
+				continue
+			}
+			inv[k] = 1 / x.scale[k]
+		}
+		for i := 0; i < f.n; i++ {
+			v := f.Vector(i)
+			row := x.codes[i*x.stride:]
+			for k, a := range v {
+				row[k] = quantize(a, inv[k])
+			}
+		}
+	case ScalePerVector:
+		x.scale = make([]float32, f.n)
+		for i := 0; i < f.n; i++ {
+			v := f.Vector(i)
+			var m float32
+			for _, a := range v {
+				if a := float32(math.Abs(float64(a))); a > m {
+					m = a
+				}
+			}
+			if m == 0 || math.IsInf(float64(m), 0) {
+				continue
+			}
+			x.scale[i] = m / 127
+			inv := 1 / x.scale[i]
+			row := x.codes[i*x.stride:]
+			for k, a := range v {
+				row[k] = quantize(a, inv)
+			}
+		}
+	default:
+		panic("vecsim: unknown ScaleMode")
+	}
+	return x
+}
+
+// MemoryBytes returns the bytes of codes and scales (the Flat is not counted).
+func (x *Int8Index) MemoryBytes() int64 {
+	return int64(cap(x.codes)) + int64(cap(x.scale))*4
+}
+
+// quantQuery returns the int8 query (padded to stride), its scale and the
+// sum of its codes.
+func (x *Int8Index) quantQuery(q []float32) ([]int8, float32, int32) {
+	qq := make([]float32, x.dim)
+	copy(qq, q)
+	if x.mode == ScalePerDim {
+		for k := range qq {
+			qq[k] *= x.scale[k]
+		}
+	}
+	var m float32
+	for _, a := range qq {
+		if a := float32(math.Abs(float64(a))); a > m {
+			m = a
+		}
+	}
+	out := make([]int8, x.stride)
+	if m == 0 || math.IsInf(float64(m), 0) || m != m {
+		return out, 0, 0
+	}
+	s := m / 127
+	inv := 1 / s
+	var sum int32
+	for k, a := range qq {
+		c := int8(int(quantize(a, inv)) - 128)
+		out[k] = c
+		sum += int32(c)
+	}
+	return out, s, sum
+}
+
+// Search returns the k best documents for q by quantised inner product.
+// With rescore > 0 the best max(rescore, k) candidates are re-scored exactly
+// (float32, the Flat kernel's order) and the top k of those returned.
+func (x *Int8Index) Search(q []float32, k, rescore int) []Result {
+	return x.SearchBatch(Matrix{Rows: 1, Dim: len(q), Data: q}, k, rescore, 0)[0]
+}
+
+// SearchBatch runs Search for every row of queries using up to threads
+// goroutines (0: GOMAXPROCS).
+func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Result {
+	if queries.Dim != x.dim {
+		panic(fmt.Sprintf("vecsim: Int8Index.Search: query dimension %d, index dimension %d", queries.Dim, x.dim))
+	}
+	if err := queries.Validate(); err != nil {
+		panic(err)
+	}
+	n := x.flat.n
+	out := make([][]Result, queries.Rows)
+	if k <= 0 || n == 0 {
+		for i := range out {
+			out[i] = []Result{}
+		}
+		return out
+	}
+	cand := k
+	if rescore > 0 {
+		cand = max(rescore, k)
+	}
+	cand = min(cand, n)
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	const chunk = 4096
+	threads = min(threads, (n+chunk-1)/chunk)
+	for qi := range out {
+		q := queries.Row(qi)
+		qc, qs, qsum := x.quantQuery(q)
+		parts := make([]topK, threads)
+		var wg sync.WaitGroup
+		for w := 0; w < threads; w++ {
+			lo, hi := n*w/threads, n*(w+1)/threads
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				t := newTopK(cand)
+				raw := make([]int32, chunk)
+				for c0 := lo; c0 < hi; c0 += chunk {
+					c1 := min(c0+chunk, hi)
+					int8Dots(qc, x.codes[c0*x.stride:c1*x.stride], x.stride, raw[:c1-c0])
+					for j, r := range raw[:c1-c0] {
+						t.offer(x.score(r-128*qsum, qs, c0+j), c0+j)
+					}
+				}
+				parts[w] = t
+			}()
+		}
+		wg.Wait()
+		m := newTopK(cand)
+		for _, p := range parts {
+			for _, h := range p.h {
+				m.push(h)
+			}
+		}
+		hits := m.sorted()
+		if rescore > 0 {
+			hits = x.flat.rescore(q, hits, k)
+		}
+		out[qi] = x.flat.results(hits[:min(k, len(hits))])
+	}
+	return out
+}
+
+func (x *Int8Index) score(idot int32, qs float32, i int) float32 {
+	s := float64(qs) * float64(idot)
+	if x.mode == ScalePerVector {
+		s *= float64(x.scale[i])
+	}
+	return float32(s)
+}
+
+// int8Dots computes out[j] = sum_k int(codes[j*stride+k]) * int(q[k]) over
+// len(out) rows (codes are biased uint8, q is int8).
+var int8Dots = int8DotsGeneric
+
+func int8DotsGeneric(q []int8, codes []uint8, stride int, out []int32) {
+	q = q[:stride]
+	for j := range out {
+		row := codes[j*stride : (j+1)*stride]
+		var s int32
+		for k, c := range row {
+			s += int32(c) * int32(q[k])
+		}
+		out[j] = s
+	}
+}
+
+// rescore re-scores hits exactly with the Flat kernel order and returns them
+// sorted best first (all of them; callers cut to k).
+func (f *Flat) rescore(q []float32, hits []Hit, k int) []Hit {
+	out := make([]Hit, len(hits))
+	for i, h := range hits {
+		out[i] = Hit{Index: h.Index, Score: f.exactScore(q, h.Index)}
+	}
+	sortHits(out)
+	_ = k
+	return out
+}
+
+// exactScore is the Flat score of document i (same order as the kernel).
+func (f *Flat) exactScore(q []float32, i int) float32 {
+	base := (i/panelW)*panelW*f.dim + i%panelW
+	p := f.packed[base:]
+	var s float32
+	for k, x := range q {
+		s += float32(x * p[k*panelW])
+	}
+	return s
+}
+
+func (f *Flat) results(hits []Hit) []Result {
+	out := make([]Result, len(hits))
+	for i, h := range hits {
+		out[i] = Result{ID: f.ids[h.Index], Index: h.Index, Score: h.Score}
+	}
+	return out
+}
