@@ -1,0 +1,29 @@
+package gobackend
+
+import (
+	"os"
+	"testing"
+
+	"github.com/jretrieve/jretrieve/onnx"
+	"github.com/jretrieve/jretrieve/onnx/internal/fixture"
+)
+
+func TestParityWithTorch(t *testing.T) {
+	fixture.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{}) })
+}
+
+func TestLoadRestoresWorkingDirectory(t *testing.T) {
+	before, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(fixture.Dir("bert-tiny")+"/model.onnx", onnx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	after, _ := os.Getwd()
+	if after != before {
+		t.Fatalf("working directory changed: %s -> %s", before, after)
+	}
+}

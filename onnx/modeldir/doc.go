@@ -1,0 +1,19 @@
+// Package modeldir reads a Hugging Face / sentence-transformers model
+// directory the way sentence-transformers does, so that jretrieve pools,
+// normalizes, prefixes, truncates and activates exactly like the Python
+// reference:
+//
+//   - modules.json: the module chain (Transformer, Pooling, Normalize).
+//     Modules jretrieve cannot run (Dense, custom code) are an error naming the
+//     module, never silently skipped.
+//   - 1_Pooling/config.json (the Pooling module's path): pooling_mode_* flags
+//     and include_prompt.
+//   - config_sentence_transformers.json: prompts and default_prompt_name.
+//   - sentence_bert_config.json: max_seq_length.
+//   - config.json: model_type, hidden size, max_position_embeddings,
+//     pad_token_id, num_labels / id2label, and the cross-encoder activation
+//     (sentence_transformers.activation_fn or the older
+//     sbert_ce_default_activation_function).
+//   - tokenizer_config.json: model_max_length (fallback for the max length).
+//   - the ONNX file: model.onnx, else onnx/model.onnx.
+package modeldir

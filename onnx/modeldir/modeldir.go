@@ -1,0 +1,412 @@
+package modeldir
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Pooling modes, as named by sentence-transformers.
+const (
+	PoolCLS         = "cls"
+	PoolMean        = "mean"
+	PoolMax         = "max"
+	PoolMeanSqrtLen = "mean_sqrt_len_tokens"
+	PoolLastToken   = "lasttoken"
+)
+
+// Activations applied to cross-encoder logits.
+const (
+	ActSigmoid  = "sigmoid"
+	ActIdentity = "identity"
+	ActSoftmax  = "softmax" // two or more labels: probability of the positive label
+	ActTanh     = "tanh"
+)
+
+// Config is what jretrieve needs from a model directory.
+type Config struct {
+	Dir  string
+	ONNX string // path of the ONNX file
+
+	ModelType             string   // config.json model_type
+	Architectures         []string // config.json architectures
+	HiddenSize            int
+	MaxPositionEmbeddings int
+	PadTokenID            int64
+	NumLabels             int               // 0 when config.json declares none
+	ID2Label              map[int]string    // config.json id2label
+	Activation            string            // cross-encoder activation (Act*)
+	SentenceTransformers  bool              // modules.json present
+	Pooling               string            // Pool*; "" without a Pooling module
+	IncludePrompt         bool              // Pooling include_prompt (default true)
+	Normalize             bool              // a Normalize module follows pooling
+	MaxSeqLength          int               // resolved maximum sequence length (tokens)
+	Prompts               map[string]string // config_sentence_transformers.json prompts
+	DefaultPromptName     string
+	ModelMaxLength        int // tokenizer_config.json model_max_length (0 if absent/huge)
+	sbertMaxSeqLengthSeen bool
+}
+
+// Read reads the model directory dir.
+func Read(dir string) (*Config, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("modeldir: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("modeldir: %s is not a directory", dir)
+	}
+	c := &Config{Dir: dir, IncludePrompt: true, Prompts: map[string]string{}}
+	if err := c.readConfig(); err != nil {
+		return nil, err
+	}
+	if err := c.readModules(); err != nil {
+		return nil, err
+	}
+	if err := c.readPrompts(); err != nil {
+		return nil, err
+	}
+	if err := c.readTokenizerConfig(); err != nil {
+		return nil, err
+	}
+	c.resolveMaxLength()
+	for _, cand := range []string{"model.onnx", filepath.Join("onnx", "model.onnx")} {
+		p := filepath.Join(dir, cand)
+		if _, err := os.Stat(p); err == nil {
+			c.ONNX = p
+			break
+		}
+	}
+	if c.ONNX == "" {
+		return nil, fmt.Errorf("modeldir: %s: no model.onnx or onnx/model.onnx (export the model with Optimum: optimum-cli export onnx --model ID --task feature-extraction DIR)", dir)
+	}
+	return c, nil
+}
+
+// readJSON decodes dir/name into v. It returns (false, nil) if the file is absent.
+func (c *Config) readJSON(name string, v any) (bool, error) {
+	p := filepath.Join(c.Dir, name)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("modeldir: %w", err)
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		return false, fmt.Errorf("modeldir: %s: %w", p, err)
+	}
+	return true, nil
+}
+
+func num(m map[string]any, key string) (int64, bool, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return 0, false, nil
+	}
+	n, isNum := v.(json.Number)
+	if !isNum {
+		return 0, false, fmt.Errorf("field %q is %T, want a number", key, v)
+	}
+	i, err := n.Int64()
+	if err != nil {
+		f, ferr := n.Float64()
+		if ferr != nil {
+			return 0, false, fmt.Errorf("field %q: %w", key, err)
+		}
+		if f > 1e15 {
+			return 0, false, nil // "infinite" model_max_length
+		}
+		i = int64(f)
+	}
+	return i, true, nil
+}
+
+func (c *Config) readConfig() error {
+	var m map[string]any
+	ok, err := c.readJSON("config.json", &m)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("modeldir: %s: no config.json", c.Dir)
+	}
+	p := filepath.Join(c.Dir, "config.json")
+	if s, ok := m["model_type"].(string); ok {
+		c.ModelType = s
+	}
+	if a, ok := m["architectures"].([]any); ok {
+		for _, x := range a {
+			if s, ok := x.(string); ok {
+				c.Architectures = append(c.Architectures, s)
+			}
+		}
+	}
+	for _, k := range []string{"hidden_size", "dim", "d_model"} {
+		v, ok, err := num(m, k)
+		if err != nil {
+			return fmt.Errorf("modeldir: %s: %w", p, err)
+		}
+		if ok {
+			c.HiddenSize = int(v)
+			break
+		}
+	}
+	if v, ok, err := num(m, "max_position_embeddings"); err != nil {
+		return fmt.Errorf("modeldir: %s: %w", p, err)
+	} else if ok {
+		c.MaxPositionEmbeddings = int(v)
+	}
+	if v, ok, err := num(m, "pad_token_id"); err != nil {
+		return fmt.Errorf("modeldir: %s: %w", p, err)
+	} else if ok {
+		c.PadTokenID = v
+	}
+	if raw, ok := m["id2label"].(map[string]any); ok {
+		c.ID2Label = map[int]string{}
+		for k, v := range raw {
+			i, err := strconv.Atoi(k)
+			if err != nil {
+				return fmt.Errorf("modeldir: %s: id2label key %q: %w", p, k, err)
+			}
+			s, _ := v.(string)
+			c.ID2Label[i] = s
+		}
+		c.NumLabels = len(raw)
+	}
+	if v, ok, err := num(m, "num_labels"); err != nil {
+		return fmt.Errorf("modeldir: %s: %w", p, err)
+	} else if ok {
+		c.NumLabels = int(v)
+	}
+	// Cross-encoder activation, as sentence_transformers.CrossEncoder resolves it.
+	fn := ""
+	if st, ok := m["sentence_transformers"].(map[string]any); ok {
+		fn, _ = st["activation_fn"].(string)
+	}
+	if fn == "" {
+		fn, _ = m["sbert_ce_default_activation_function"].(string)
+	}
+	switch {
+	case fn == "":
+		switch {
+		case c.NumLabels <= 1:
+			c.Activation = ActSigmoid
+		default:
+			c.Activation = ActSoftmax
+		}
+	case strings.HasSuffix(fn, ".Sigmoid"):
+		c.Activation = ActSigmoid
+	case strings.HasSuffix(fn, ".Identity"):
+		c.Activation = ActIdentity
+	case strings.HasSuffix(fn, ".Tanh"):
+		c.Activation = ActTanh
+	case strings.HasSuffix(fn, ".Softmax"):
+		c.Activation = ActSoftmax
+	default:
+		return fmt.Errorf("modeldir: %s: unsupported cross-encoder activation_fn %q", p, fn)
+	}
+	return nil
+}
+
+type module struct {
+	Idx  int    `json:"idx"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+	Type string `json:"type"`
+}
+
+func (c *Config) readModules() error {
+	var mods []module
+	ok, err := c.readJSON("modules.json", &mods)
+	if err != nil || !ok {
+		return err
+	}
+	c.SentenceTransformers = true
+	p := filepath.Join(c.Dir, "modules.json")
+	sort.SliceStable(mods, func(a, b int) bool { return mods[a].Idx < mods[b].Idx })
+	for i, mod := range mods {
+		short := mod.Type[strings.LastIndex(mod.Type, ".")+1:]
+		switch short {
+		case "Transformer":
+			if i != 0 {
+				return fmt.Errorf("modeldir: %s: module %d: Transformer must come first", p, i)
+			}
+		case "Pooling":
+			if err := c.readPooling(filepath.Join(mod.Path, "config.json")); err != nil {
+				return err
+			}
+		case "Normalize":
+			c.Normalize = true
+		default:
+			return fmt.Errorf("modeldir: %s: module %d (%s, type %q) is not supported by jretrieve", p, i, mod.Path, mod.Type)
+		}
+	}
+	var sb map[string]any
+	if ok, err := c.readJSON("sentence_bert_config.json", &sb); err != nil {
+		return err
+	} else if ok {
+		v, has, err := num(sb, "max_seq_length")
+		if err != nil {
+			return fmt.Errorf("modeldir: %s: %w", filepath.Join(c.Dir, "sentence_bert_config.json"), err)
+		}
+		if has {
+			c.MaxSeqLength = int(v)
+			c.sbertMaxSeqLengthSeen = true
+		}
+	}
+	return nil
+}
+
+func (c *Config) readPooling(rel string) error {
+	var m map[string]any
+	ok, err := c.readJSON(rel, &m)
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(c.Dir, rel)
+	if !ok {
+		return fmt.Errorf("modeldir: %s: missing (named by modules.json)", p)
+	}
+	var modes []string
+	for key, mode := range map[string]string{
+		"pooling_mode_cls_token":            PoolCLS,
+		"pooling_mode_mean_tokens":          PoolMean,
+		"pooling_mode_max_tokens":           PoolMax,
+		"pooling_mode_mean_sqrt_len_tokens": PoolMeanSqrtLen,
+		"pooling_mode_lasttoken":            PoolLastToken,
+		"pooling_mode_weightedmean_tokens":  "weightedmean",
+	} {
+		if b, _ := m[key].(bool); b {
+			modes = append(modes, mode)
+		}
+	}
+	if s, ok := m["pooling_mode"].(string); ok && len(modes) == 0 {
+		switch s {
+		case "cls", "mean", "max", "lasttoken":
+			modes = append(modes, s)
+		}
+	}
+	sort.Strings(modes)
+	switch {
+	case len(modes) == 0:
+		return fmt.Errorf("modeldir: %s: no pooling_mode_* flag set", p)
+	case len(modes) > 1:
+		return fmt.Errorf("modeldir: %s: combined pooling modes %v are not supported", p, modes)
+	case modes[0] == "weightedmean":
+		return fmt.Errorf("modeldir: %s: pooling_mode_weightedmean_tokens is not supported", p)
+	}
+	c.Pooling = modes[0]
+	if b, ok := m["include_prompt"].(bool); ok {
+		c.IncludePrompt = b
+	}
+	return nil
+}
+
+func (c *Config) readPrompts() error {
+	var m struct {
+		Prompts           map[string]string `json:"prompts"`
+		DefaultPromptName *string           `json:"default_prompt_name"`
+	}
+	if _, err := c.readJSON("config_sentence_transformers.json", &m); err != nil {
+		return err
+	}
+	for k, v := range m.Prompts {
+		c.Prompts[k] = v
+	}
+	if m.DefaultPromptName != nil {
+		c.DefaultPromptName = *m.DefaultPromptName
+	}
+	return nil
+}
+
+func (c *Config) readTokenizerConfig() error {
+	var m map[string]any
+	ok, err := c.readJSON("tokenizer_config.json", &m)
+	if err != nil || !ok {
+		return err
+	}
+	v, has, err := num(m, "model_max_length")
+	if err != nil {
+		return fmt.Errorf("modeldir: %s: %w", filepath.Join(c.Dir, "tokenizer_config.json"), err)
+	}
+	if has && v > 0 && v < 1<<30 {
+		c.ModelMaxLength = int(v)
+	}
+	return nil
+}
+
+// positionLimit is the usable number of positions: RoBERTa-style models
+// reserve padding_idx+1 positions.
+func (c *Config) positionLimit() int {
+	n := c.MaxPositionEmbeddings
+	switch c.ModelType {
+	case "roberta", "xlm-roberta", "camembert", "luke", "mluke":
+		if n > 2 {
+			n -= 2
+		}
+	}
+	return n
+}
+
+// resolveMaxLength mirrors sentence-transformers' Transformer module: an
+// explicit max_seq_length wins; otherwise the smaller of the tokenizer's
+// model_max_length and the model's position limit.
+func (c *Config) resolveMaxLength() {
+	if c.sbertMaxSeqLengthSeen && c.MaxSeqLength > 0 {
+		return
+	}
+	lim := c.positionLimit()
+	switch {
+	case c.ModelMaxLength > 0 && lim > 0:
+		c.MaxSeqLength = min(c.ModelMaxLength, lim)
+	case c.ModelMaxLength > 0:
+		c.MaxSeqLength = c.ModelMaxLength
+	case lim > 0:
+		c.MaxSeqLength = lim
+	default:
+		c.MaxSeqLength = 512
+	}
+}
+
+// Prompt returns the prompt named name ("query", "document", ...), trying
+// the usual aliases ("document" <-> "passage" / "doc"). ok is false if the
+// directory defines none of them.
+func (c *Config) Prompt(name string) (string, bool) {
+	names := []string{name}
+	switch name {
+	case "document":
+		names = append(names, "passage", "doc", "corpus")
+	case "passage":
+		names = append(names, "document", "doc", "corpus")
+	}
+	for _, n := range names {
+		if p, ok := c.Prompts[n]; ok {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// PositiveLabel returns the index of the "relevant" label for a
+// multi-label cross-encoder: the label named like relevant/positive/entailment/true
+// if any, else the last one.
+func (c *Config) PositiveLabel() int {
+	for i, name := range c.ID2Label {
+		switch strings.ToLower(name) {
+		case "relevant", "positive", "entailment", "true", "yes", "label_1":
+			if c.NumLabels == 2 || strings.ToLower(name) != "label_1" {
+				return i
+			}
+		}
+	}
+	return max(c.NumLabels-1, 0)
+}
