@@ -16,13 +16,32 @@ import (
 // It is safe for concurrent use.
 type Client struct {
 	opts Options
+	// dl follows redirects for downloads, dropping the token when a
+	// redirect leaves the endpoint's origin (scheme, host and port).
+	dl *http.Client
 }
 
 // New returns a Client. Zero fields of opts take their defaults; use
 // New(FromEnv()) to honour the HF_* environment variables.
 func New(opts Options) *Client {
 	opts.setDefaults()
-	return &Client{opts: opts}
+	c := &Client{opts: opts}
+	dl := *opts.HTTPClient
+	check := opts.HTTPClient.CheckRedirect
+	dl.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !c.sameOrigin(req.URL) {
+			req.Header.Del("Authorization")
+		}
+		if check != nil {
+			return check(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	c.dl = &dl
+	return c
 }
 
 // Options returns the effective options of c (with defaults filled in).
@@ -168,7 +187,7 @@ func (c *Client) getJSON(ctx context.Context, u string, v any) (http.Header, err
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.opts.HTTPClient.Do(req)
+	resp, err := c.dl.Do(req)
 	if err != nil {
 		return nil, err
 	}

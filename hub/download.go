@@ -312,7 +312,7 @@ func (c *Client) transfer(ctx context.Context, u, dst string, size int64, report
 	if off > 0 {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", off))
 	}
-	resp, err := c.opts.HTTPClient.Do(req)
+	resp, err := c.dl.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
