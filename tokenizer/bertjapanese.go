@@ -1,0 +1,459 @@
+package tokenizer
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jretrieve/jretrieve/tokenizer/spm"
+	"golang.org/x/text/unicode/norm"
+)
+
+// bertJapanese reproduces transformers' BertJapaneseTokenizer (and the LINE
+// DistilBertJapaneseTokenizer, which adds the sentencepiece subword type).
+type bertJapanese struct {
+	lower      bool
+	nfkc       bool
+	words      WordSplitter // nil: character word tokenizer
+	neverSplit map[string]bool
+	specials   []string
+	// WordPiece
+	vocab    map[string]int
+	invVocab []string
+	unk      string
+	unkID    int
+	// SentencePiece subwords
+	sp *spm.Processor
+
+	specialIDs map[string]int
+}
+
+func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error) {
+	wordType, err := c.str("word_tokenizer_type", "basic")
+	if err != nil {
+		return nil, err
+	}
+	subType, err := c.str("subword_tokenizer_type", "wordpiece")
+	if err != nil {
+		return nil, err
+	}
+	lower, err := c.boolean("do_lower_case", false)
+	if err != nil {
+		return nil, err
+	}
+	if v, err := c.boolean("do_word_tokenize", true); err != nil || !v {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: field do_word_tokenize false unsupported", c.file())
+	}
+	if v, err := c.boolean("do_subword_tokenize", true); err != nil || !v {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: field do_subword_tokenize false unsupported", c.file())
+	}
+	b := &bertJapanese{lower: lower, neverSplit: map[string]bool{}}
+	if v, ok := c.raw["never_split"]; ok && string(v) != "null" {
+		var ns []string
+		if err := json.Unmarshal(v, &ns); err != nil {
+			return nil, fmt.Errorf("%s: field never_split: %w", c.file(), err)
+		}
+		for _, s := range ns {
+			b.neverSplit[s] = true
+		}
+	}
+	switch wordType {
+	case "mecab":
+		dic := "ipadic"
+		b.nfkc = true
+		if v, ok := c.raw["mecab_kwargs"]; ok && string(v) != "null" {
+			var kw map[string]json.RawMessage
+			if err := json.Unmarshal(v, &kw); err != nil {
+				return nil, fmt.Errorf("%s: field mecab_kwargs: %w", c.file(), err)
+			}
+			for k, val := range kw {
+				switch k {
+				case "mecab_dic":
+					if string(val) == "null" {
+						return nil, fmt.Errorf("%s: field mecab_kwargs.mecab_dic null (custom mecab_option dictionaries) unsupported", c.file())
+					}
+					if err := json.Unmarshal(val, &dic); err != nil {
+						return nil, fmt.Errorf("%s: field mecab_kwargs.mecab_dic: %s", c.file(), val)
+					}
+				case "normalize_text":
+					if err := json.Unmarshal(val, &b.nfkc); err != nil {
+						return nil, fmt.Errorf("%s: field mecab_kwargs.normalize_text: %s", c.file(), val)
+					}
+				case "mecab_option":
+					if string(val) != "null" {
+						return nil, fmt.Errorf("%s: field mecab_kwargs.mecab_option %s unsupported", c.file(), val)
+					}
+				default:
+					return nil, fmt.Errorf("%s: field mecab_kwargs.%s unsupported", c.file(), k)
+				}
+			}
+		}
+		if opt.Words != nil {
+			b.words = opt.Words
+		} else {
+			w, err := NewWordSplitter(dic)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", c.file(), err)
+			}
+			b.words = w
+		}
+	case "character":
+		b.nfkc = true
+	default:
+		return nil, fmt.Errorf("%s: field word_tokenizer_type %q unsupported (supported: mecab, character)", c.file(), wordType)
+	}
+	unk := c.special("unk_token", "[UNK]")
+	cls := c.special("cls_token", "[CLS]")
+	sep := c.special("sep_token", "[SEP]")
+	pad := c.special("pad_token", "[PAD]")
+	mask := c.special("mask_token", "[MASK]")
+	b.unk = unk
+	b.specials = uniqueSorted(append([]string{unk, cls, sep, pad, mask}, c.additional()...))
+	maxLen, err := c.maxLength()
+	if err != nil {
+		return nil, err
+	}
+	co := &core{family: "bert-japanese", maxLen: maxLen}
+	switch subType {
+	case "wordpiece", "character":
+		path := filepath.Join(c.dir, "vocab.txt")
+		vocab, inv, err := readVocab(path)
+		if err != nil {
+			return nil, err
+		}
+		b.vocab, b.invVocab = vocab, inv
+		id, ok := vocab[unk]
+		if !ok {
+			return nil, fmt.Errorf("%s: unk_token %q not in %s", c.file(), unk, path)
+		}
+		b.unkID = id
+		co.vocabSize = len(inv)
+		co.tokenID = func(s string) (int, bool) { id, ok := vocab[s]; return id, ok }
+		co.idToken = func(id int) string {
+			if id < 0 || id >= len(inv) {
+				return ""
+			}
+			return inv[id]
+		}
+		if subType == "character" {
+			co.segment = b.segmentFunc(b.characterPieces)
+		} else {
+			co.segment = b.segmentFunc(b.wordPieces)
+		}
+	case "sentencepiece":
+		co.family = "bert-japanese-sentencepiece"
+		path := filepath.Join(c.dir, "spiece.model")
+		if v, err := c.str("spm_file", ""); err == nil && v != "" {
+			path = filepath.Join(c.dir, filepath.Base(v))
+		}
+		sp, err := spm.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		b.sp = sp
+		co.vocabSize = sp.VocabSize()
+		co.tokenID = func(s string) (int, bool) {
+			id := sp.PieceToID(s)
+			return id, id != sp.UnkID() || s == sp.IDToPiece(id)
+		}
+		co.idToken = sp.IDToPiece
+		co.segment = b.segmentFunc(b.spPieces)
+		b.unkID = sp.UnkID()
+	default:
+		return nil, fmt.Errorf("%s: field subword_tokenizer_type %q unsupported (supported: wordpiece, character, sentencepiece)", c.file(), subType)
+	}
+	ids := map[string]int{}
+	for _, s := range []string{cls, sep, pad, unk, mask} {
+		id, ok := co.tokenID(s)
+		if !ok {
+			return nil, fmt.Errorf("%s: special token %q is not in the vocabulary", c.file(), s)
+		}
+		ids[s] = id
+	}
+	b.specialIDs = ids
+	for _, s := range b.specials {
+		if _, ok := ids[s]; !ok {
+			if id, ok := co.tokenID(s); ok {
+				ids[s] = id
+			}
+		}
+	}
+	co.padID = ids[pad]
+	co.single = []templateItem{{seq: -1, id: ids[cls], tok: cls}, {seq: 0}, {seq: -1, id: ids[sep], tok: sep}}
+	co.pair = []templateItem{{seq: -1, id: ids[cls], tok: cls}, {seq: 0}, {seq: -1, id: ids[sep], tok: sep},
+		{seq: 1, typeID: 1}, {seq: -1, id: ids[sep], tok: sep, typeID: 1}}
+	_ = class
+	return co, nil
+}
+
+func readVocab(path string) (map[string]int, []string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	vocab := map[string]int{}
+	var inv []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	for sc.Scan() {
+		// transformers load_vocab: token.rstrip("\n"); later lines win.
+		tok := strings.TrimSuffix(sc.Text(), "\r")
+		vocab[tok] = len(inv)
+		inv = append(inv, tok)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(inv) == 0 {
+		return nil, nil, fmt.Errorf("%s: empty vocabulary", path)
+	}
+	return vocab, inv, nil
+}
+
+// nfkcMap is NFKC(text) with, for each byte of the result, the span of
+// the input it came from.
+type nfkcMap struct {
+	s          string
+	begin, end []int
+}
+
+func nfkcWithOffsets(text string) nfkcMap {
+	var it norm.Iter
+	it.InitString(norm.NFKC, text)
+	var sb strings.Builder
+	m := nfkcMap{begin: make([]int, 0, len(text)), end: make([]int, 0, len(text))}
+	for !it.Done() {
+		start := it.Pos()
+		seg := it.Next()
+		stop := it.Pos()
+		sb.Write(seg)
+		for range seg {
+			m.begin = append(m.begin, start)
+			m.end = append(m.end, stop)
+		}
+	}
+	m.s = sb.String()
+	return m
+}
+
+func identityMap(text string) nfkcMap {
+	m := nfkcMap{s: text, begin: make([]int, len(text)), end: make([]int, len(text))}
+	for i := range text {
+		m.begin[i], m.end[i] = i, i+1
+	}
+	return m
+}
+
+// span maps a byte span of the normalized text back to the input.
+func (m nfkcMap) span(b, e int) (int, int) {
+	if b >= len(m.begin) || e <= b {
+		if len(m.end) == 0 {
+			return 0, 0
+		}
+		x := m.end[len(m.end)-1]
+		if b < len(m.begin) {
+			x = m.begin[b]
+		}
+		return x, x
+	}
+	return m.begin[b], m.end[e-1]
+}
+
+// pyLower lower-cases like Python's str.lower for the cases Go differs on.
+func pyLower(s string) string {
+	if !strings.ContainsRune(s, 'İ') {
+		return strings.ToLower(s)
+	}
+	return strings.ToLower(strings.ReplaceAll(s, "İ", "i\u0307"))
+}
+
+func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) []piece) func(string) []piece {
+	return func(text string) []piece {
+		var out []piece
+		for _, ch := range splitSpecial(text, b.specials) {
+			if ch.special {
+				out = append(out, piece{tok: ch.text, id: b.specialIDs[ch.text], begin: ch.offset, end: ch.offset + len(ch.text)})
+				continue
+			}
+			t := ch.text
+			// PreTrainedTokenizer.tokenize lower-cases non-special text first.
+			lowered := b.lower
+			if lowered {
+				t = pyLower(t)
+				if len(t) != len(ch.text) {
+					lowered = false // offsets fall back to the lower-cased text spans
+				}
+			}
+			m := identityMap(t)
+			if b.nfkc {
+				m = nfkcWithOffsets(t)
+			}
+			words := b.splitWords(m.s)
+			pos := 0
+			for _, w := range words {
+				i := strings.Index(m.s[pos:], w)
+				if i < 0 {
+					continue // cannot happen for a well-behaved splitter
+				}
+				wb := pos + i
+				pos = wb + len(w)
+				if b.lower && !b.neverSplit[w] {
+					w = pyLower(w)
+				}
+				start := len(out)
+				out = sub(w, wb, out)
+				for k := start; k < len(out); k++ {
+					ob, oe := m.span(out[k].begin, out[k].end)
+					out[k].begin, out[k].end = ob+ch.offset, oe+ch.offset
+				}
+			}
+			_ = lowered
+		}
+		return out
+	}
+}
+
+func (b *bertJapanese) splitWords(s string) []string {
+	if b.words != nil {
+		return b.words.Wakati(s)
+	}
+	// CharacterTokenizer: every non-whitespace character.
+	var out []string
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			out = append(out, string(r))
+		}
+	}
+	return out
+}
+
+// wordPieces is transformers' WordpieceTokenizer on one word (whitespace
+// separated parts, greedy longest match, "##" continuations, [UNK] for
+// words over 100 characters or that cannot be pieced).
+func (b *bertJapanese) wordPieces(word string, off int, out []piece) []piece {
+	for _, f := range whitespaceFields(word) {
+		tok, fb := f.s, off+f.off
+		if utf8.RuneCountInString(tok) > 100 {
+			out = append(out, piece{tok: b.unk, id: b.unkID, begin: fb, end: fb + len(tok)})
+			continue
+		}
+		n0 := len(out)
+		bad := false
+		for start := 0; start < len(tok); {
+			end := len(tok)
+			found := -1
+			for start < end {
+				sub := tok[start:end]
+				if start > 0 {
+					sub = "##" + sub
+				}
+				if id, ok := b.vocab[sub]; ok {
+					found = id
+					break
+				}
+				_, sz := utf8.DecodeLastRuneInString(tok[start:end])
+				end -= sz
+			}
+			if found < 0 {
+				bad = true
+				break
+			}
+			out = append(out, piece{tok: b.invVocab[found], id: found, begin: fb + start, end: fb + end})
+			start = end
+		}
+		if bad {
+			out = append(out[:n0], piece{tok: b.unk, id: b.unkID, begin: fb, end: fb + len(tok)})
+		}
+	}
+	return out
+}
+
+// characterPieces is transformers' CharacterTokenizer subword step.
+func (b *bertJapanese) characterPieces(word string, off int, out []piece) []piece {
+	for i, r := range word {
+		s := string(r)
+		id, ok := b.vocab[s]
+		tok := s
+		if !ok {
+			id, tok = b.unkID, b.unk
+		}
+		out = append(out, piece{tok: tok, id: id, begin: off + i, end: off + i + len(s)})
+	}
+	return out
+}
+
+// spPieces is transformers' SentencepieceTokenizer (BertJapanese
+// subword_tokenizer_type "sentencepiece", remove_space=True,
+// keep_accents=True) applied to one word.
+func (b *bertJapanese) spPieces(word string, off int, out []piece) []piece {
+	// preprocess_text: " ".join(text.strip().split()), `` and '' -> ".
+	w := strings.Join(strings.Fields(word), " ")
+	w = strings.ReplaceAll(strings.ReplaceAll(w, "``", `"`), "''", `"`)
+	if b.lower {
+		w = pyLower(w)
+	}
+	exact := w == word
+	for _, t := range b.sp.Encode(w) {
+		p := piece{tok: t.Piece, id: t.ID, begin: off, end: off + len(word)}
+		if exact {
+			p.begin, p.end = off+t.Begin, off+t.End
+		}
+		// Pieces like "12," are re-split as in the reference.
+		rs := []rune(t.Piece)
+		if len(rs) > 1 && rs[len(rs)-1] == ',' && unicode.IsDigit(rs[len(rs)-2]) {
+			inner := strings.ReplaceAll(string(rs[:len(rs)-1]), spm.SpaceSymbol, "")
+			cur := b.sp.Encode(inner)
+			if !strings.HasPrefix(t.Piece, spm.SpaceSymbol) && len(cur) > 0 && strings.HasPrefix(cur[0].Piece, spm.SpaceSymbol) {
+				if cur[0].Piece == spm.SpaceSymbol {
+					cur = cur[1:]
+				} else {
+					s := strings.TrimPrefix(cur[0].Piece, spm.SpaceSymbol)
+					cur[0].Piece, cur[0].ID = s, b.sp.PieceToID(s)
+				}
+			}
+			for _, c := range cur {
+				out = append(out, piece{tok: c.Piece, id: c.ID, begin: p.begin, end: p.end})
+			}
+			out = append(out, piece{tok: ",", id: b.sp.PieceToID(","), begin: p.begin, end: p.end})
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+type field struct {
+	s   string
+	off int
+}
+
+func whitespaceFields(s string) []field {
+	var out []field
+	start := -1
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, field{s[start:i], start})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, field{s[start:], start})
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package tokenizer
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Options tunes Load.
+type Options struct {
+	// Words overrides the MeCab word splitter of BertJapanese-style
+	// tokenizers (default: NewWordSplitter(mecab_dic)).
+	Words WordSplitter
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// Load builds the tokenizer of a Hugging Face model directory the way
+// transformers' AutoTokenizer would. See the package documentation for
+// the supported configurations.
+func Load(dir string) (Tokenizer, error) { return LoadWith(dir, Options{}) }
+
+// LoadWith is Load with options.
+func LoadWith(dir string, opt Options) (Tokenizer, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("tokenizer: %s is not a directory", dir)
+	}
+	c, err := readConfig(dir)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: %w", err)
+	}
+	class, err := c.str("tokenizer_class", "")
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: %w", err)
+	}
+	base := strings.TrimSuffix(class, "Fast")
+	tj := filepath.Join(dir, "tokenizer.json")
+	var t Tokenizer
+	switch {
+	case base == "BertJapaneseTokenizer" || base == "DistilBertJapaneseTokenizer":
+		t, err = loadBertJapanese(c, class, opt)
+	case base == "MLukeTokenizer" || base == "LukeTokenizer" && exists(filepath.Join(dir, "sentencepiece.bpe.model")):
+		t, err = loadFairseqSPM(c, filepath.Join(dir, "sentencepiece.bpe.model"))
+	case exists(tj):
+		t, err = loadTokenizerJSON(c, tj)
+	case base == "XLMRobertaTokenizer" || base == "CamembertTokenizer" || (class == "" && exists(filepath.Join(dir, "sentencepiece.bpe.model"))):
+		t, err = loadFairseqSPM(c, filepath.Join(dir, "sentencepiece.bpe.model"))
+	case class == "" || base == "T5Tokenizer" || base == "LlamaTokenizer" || base == "AlbertTokenizer":
+		var path string
+		for _, n := range []string{"spiece.model", "tokenizer.model", "sentencepiece.model"} {
+			if p := filepath.Join(dir, n); exists(p) {
+				path = p
+				break
+			}
+		}
+		if path == "" {
+			if class == "" {
+				if !c.has {
+					return nil, fmt.Errorf("tokenizer: %s has no tokenizer_config.json, tokenizer.json or SentencePiece model", dir)
+				}
+				return nil, fmt.Errorf("tokenizer: %s: field tokenizer_class missing and no tokenizer.json or SentencePiece model", c.file())
+			}
+			return nil, fmt.Errorf("tokenizer: %s: tokenizer_class %q needs tokenizer.json or a SentencePiece model", c.file(), class)
+		}
+		if base != "" && base != "LlamaTokenizer" && base != "T5Tokenizer" && base != "AlbertTokenizer" {
+			return nil, fmt.Errorf("tokenizer: %s: field tokenizer_class %q unsupported", c.file(), class)
+		}
+		t, err = loadPlainSPM(c, path, base)
+	default:
+		return nil, fmt.Errorf("tokenizer: %s: field tokenizer_class %q unsupported without tokenizer.json (supported: BertJapaneseTokenizer, DistilBertJapaneseTokenizer, MLukeTokenizer, XLMRobertaTokenizer, or any class with tokenizer.json)", c.file(), class)
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) || strings.Contains(err.Error(), dir) {
+			return nil, fmt.Errorf("tokenizer: %w", err)
+		}
+		return nil, fmt.Errorf("tokenizer: %s: %w", dir, err)
+	}
+	return t, nil
+}
