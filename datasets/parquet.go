@@ -126,7 +126,7 @@ func newColCursor(pf *parquet.File, path string, c column) (*colCursor, error) {
 		// Find the definition level of the repeated node on the path.
 		var node parquet.Node = schema
 		def := 0
-		for _, name := range lc.Path {
+		for _, name := range leaves[0] {
 			node = fieldByName(node, name)
 			if node == nil {
 				return nil, wrongType()
