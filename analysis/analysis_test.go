@@ -80,3 +80,102 @@ func TestBatch(t *testing.T) {
 		}
 	}
 }
+
+// The fugashi README example (fugashi + unidic-lite, i.e. UniDic 2.1.2)
+// and NFKC normalisation of half-width katakana, full-width digits and
+// ideographic spaces, as recommended for unidic-lite input.
+func TestUniDicLiteExamples(t *testing.T) {
+	raw := mustNew(t, Options{Dict: Uni})
+	nfkc := mustNew(t, Options{Dict: Uni, NFKC: true})
+	cases := []struct {
+		a        *Analyzer
+		in, want string
+	}{
+		{raw, "麩菓子は、麩を主材料とした日本の菓子。", "麩 菓子 は 、 麩 を 主材 料 と し た 日本 の 菓子 。"},
+		{raw, "ﾃｽﾄのﾃﾞｰﾀ", "ﾃｽﾄ の ﾃﾞｰﾀ"},
+		{nfkc, "ﾃｽﾄのﾃﾞｰﾀ", "テスト の データ"},
+		{raw, "１２３個", "１ ２ ３ 個"},
+		{nfkc, "１２３個", "1 2 3 個"},
+		{raw, "全角　スペース", "全角 　 スペース"}, // U+3000 is SYMBOL in char.def
+		{nfkc, "全角　スペース", "全角 スペース"},  // NFKC: U+3000 -> U+0020, SPACE
+	}
+	for _, c := range cases {
+		got := strings.Join(c.a.Wakati(c.in), " ")
+		if got != c.want {
+			t.Errorf("NFKC=%v Wakati(%q) = %q, want %q", c.a.opt.NFKC, c.in, got, c.want)
+		}
+	}
+}
+
+// Expected features from mecab (mecab-ipadic-utf8 / unidic-mecab) output
+// for 東京都に住んでいるHELLOです。
+func TestTokensOptions(t *testing.T) {
+	const in = "東京都に住んでいるHELLOです。"
+	cases := []struct {
+		opt  Options
+		want string
+	}{
+		{Options{Dict: IPA}, "東京 都 に 住ん で いる HELLO です 。"},
+		{Options{Dict: IPA, BaseForm: true}, "東京 都 に 住む で いる HELLO です 。"},
+		{Options{Dict: IPA, DropPOS: []string{"助詞", "助動詞", "記号"}}, "東京 都 住ん いる HELLO"},
+		{Options{Dict: IPA, DropPOS: []string{"助詞,格助詞"}}, "東京 都 住ん で いる HELLO です 。"},
+		{Options{Dict: IPA, Lower: true, StopWords: []string{"hello", "都"}}, "東京 に 住ん で いる です 。"},
+		{Options{Dict: Uni, BaseForm: true, DropPOS: []string{"補助記号"}}, "東京 都 に 住む で いる HELLO です"},
+		{Options{Dict: Uni, DropPOS: []string{"名詞,固有名詞"}, Lower: true}, "都 に 住ん で いる"},
+	}
+	for _, c := range cases {
+		a := mustNew(t, c.opt)
+		text := in
+		if len(c.opt.DropPOS) == 1 && c.opt.DropPOS[0] == "名詞,固有名詞" {
+			text = "東京都に住んでいる" // no unknown word: 3.1.1 features apply
+		}
+		got := strings.Join(a.Tokens(text), " ")
+		if got != c.want {
+			t.Errorf("%+v: Tokens = %q, want %q", c.opt, got, c.want)
+		}
+	}
+	a := mustNew(t, Options{Dict: IPA})
+	toks, err := a.Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(toks[6].POS, ","); toks[6].Surface != "HELLO" || got != "名詞,一般,*,*" || toks[6].Known {
+		t.Errorf("token 6 = %+v, want unknown HELLO 名詞,一般", toks[6])
+	}
+	if toks[3].Start != len("東京都に") || toks[3].End != len("東京都に住ん") {
+		t.Errorf("token 3 offsets = %d,%d", toks[3].Start, toks[3].End)
+	}
+}
+
+// The embedded UniDic char.def (from unidic-mecab 3.1.1) must describe the
+// UniDic 2.1.2 character classes kagome ships, for every code point.
+func TestUniCharDefMatchesKagome(t *testing.T) {
+	for _, name := range []Dict{Uni, IPA} {
+		d, err := loadDict(name, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kd := d.d
+		for r := 0; r < 0xFFFF; r++ {
+			got := d.chars.names[d.chars.info[r].def]
+			want := kd.CharClass[kd.CharacterCategory(rune(r))]
+			if got != want {
+				t.Fatalf("%s: U+%04X category %s, kagome %s", name, r, got, want)
+			}
+		}
+		for i, n := range d.chars.names {
+			var ci charInfo
+			for _, c := range d.chars.info {
+				if int(c.def) == i {
+					ci = c
+					break
+				}
+			}
+			for k, kn := range kd.CharClass {
+				if kn == n && (kd.InvokeList[k] != ci.invoke || kd.GroupList[k] != ci.group) {
+					t.Errorf("%s: %s invoke/group %v/%v, kagome %v/%v", name, n, ci.invoke, ci.group, kd.InvokeList[k], kd.GroupList[k])
+				}
+			}
+		}
+	}
+}
