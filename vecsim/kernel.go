@@ -16,7 +16,7 @@ const (
 
 // kernTile scores one query group against one document block:
 // tile[q*64+j] = sum_k qp[k*6+q]*dp[panel(j)*16*dim + k*16 + j%16], summed
-// with one float32 accumulator per (q, j) in ascending k, multiply then add.
+// with one float32 accumulator per (q, j) in ascending k by fused multiply-add.
 // rowmax[q] is the largest non-NaN score of row q (-Inf if none).
 var kernTile = kernTileGeneric
 
@@ -33,7 +33,7 @@ func kernTileGeneric(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *
 				x := qk[q]
 				a := acc[q][p*panelW : p*panelW+panelW : p*panelW+panelW]
 				for l := range a {
-					a[l] += float32(x * d[l])
+					a[l] = fma32(x, d[l], a[l])
 				}
 			}
 		}
@@ -131,11 +131,11 @@ func ScoreBlock(queries, docs Matrix, out []float32) {
 }
 
 // dotSeq is the scalar reference of the block-kernel order (one accumulator,
-// ascending k, multiply then add).
+// ascending k, fused multiply-add).
 func dotSeq(a, b []float32) float32 {
 	var s float32
 	for i := range a {
-		s += float32(a[i] * b[i])
+		s = fma32(a[i], b[i], s)
 	}
 	return s
 }

@@ -256,7 +256,7 @@ func (f *Flat) exactScore(q []float32, i int) float32 {
 	p := f.packed[base:]
 	var s float32
 	for k, x := range q {
-		s += float32(x * p[k*panelW])
+		s = fma32(x, p[k*panelW], s)
 	}
 	return s
 }

@@ -22,7 +22,7 @@ func Dot(a, b []float32) float32 {
 		dotAccum(a[:n], b[:n], &acc)
 	}
 	for i := n; i < len(a); i++ {
-		acc[i-n] += float32(a[i] * b[i])
+		acc[i-n] = fma32(a[i], b[i], acc[i-n])
 	}
 	return reduceLanes(&acc)
 }
@@ -48,9 +48,37 @@ func dotAccumGeneric(a, b []float32, acc *[dotLanes]float32) {
 		x := a[i : i+dotLanes : i+dotLanes]
 		y := b[i : i+dotLanes : i+dotLanes]
 		for j := range acc {
-			acc[j] += float32(x[j] * y[j])
+			acc[j] = fma32(x[j], y[j], acc[j])
 		}
 	}
+}
+
+// fma32 returns a*b+c rounded once to float32, exactly like the VFMADD231PS
+// instruction (round to nearest even). The product of two float32 values is
+// exact in float64; the float64 sum is made round-to-odd with an exact
+// TwoSum error term, and rounding a round-to-odd value with 29 extra bits to
+// float32 gives the correctly rounded result (no double-rounding error).
+func fma32(a, b, c float32) float32 {
+	p := float64(a) * float64(b)
+	z := float64(c)
+	s := p + z
+	if s == 0 || math.IsInf(s, 0) || s != s {
+		return float32(s)
+	}
+	bb := s - p
+	e := (p - (s - bb)) + (z - bb)
+	if e != 0 {
+		bits := math.Float64bits(s)
+		if bits&1 == 0 {
+			if (e > 0) == (s > 0) {
+				bits++
+			} else {
+				bits--
+			}
+			s = math.Float64frombits(bits)
+		}
+	}
+	return float32(s)
 }
 
 // Norm returns the Euclidean norm of v, computed as sqrt(Dot(v, v)) in
