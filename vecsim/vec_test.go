@@ -21,7 +21,7 @@ func TestFMA32AgainstBigFloat(t *testing.T) {
 	rnd := func() float32 {
 		switch r.IntN(4) {
 		case 0:
-			return math.Float32frombits(r.Uint32() &^ (0xff << 23) | uint32(r.IntN(254)+1)<<23)
+			return math.Float32frombits(r.Uint32()&^(0xff<<23) | uint32(r.IntN(254)+1)<<23)
 		case 1:
 			return float32(r.NormFloat64())
 		case 2:
