@@ -268,3 +268,29 @@ func pairwiseSum(a []float64) float64 {
 	n2 -= n2 % 8
 	return pairwiseSum(a[:n2]) + pairwiseSum(a[n2:])
 }
+
+// Evaluator evaluates runs against fixed qrels and metrics. It is safe for
+// concurrent use; the qrels must not change while it is in use.
+type Evaluator struct {
+	q   *Qrels
+	jc  *judgmentCache
+	ms  []Metric
+	opt Options
+}
+
+// NewEvaluator prepares the evaluation of runs on q with metrics.
+func NewEvaluator(q *Qrels, metrics []string, opt Options) (*Evaluator, error) {
+	ms, err := ParseMetrics(metrics)
+	if err != nil {
+		return nil, err
+	}
+	if q == nil || q.Len() == 0 {
+		return nil, fmt.Errorf("empty qrels")
+	}
+	return &Evaluator{q: q, jc: newJudgmentCache(q), ms: ms, opt: opt}, nil
+}
+
+// Evaluate evaluates one run (see the package function Evaluate).
+func (e *Evaluator) Evaluate(r *Run) (*Result, error) {
+	return evaluateParsed(e.q, e.jc, r, e.ms, e.opt)
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
@@ -21,14 +22,28 @@ const maxDecoded = 4 << 30
 // ReadLZ4Run reads a ranx .lz4 run: CBOR of {query: {doc: score}} inside an
 // LZ4 frame inside another LZ4 frame (ranx's save_lz4). Map order is kept.
 func ReadLZ4Run(r io.Reader, file, name string) (*Run, error) {
-	outer, err := readAllLimited(lz4.NewReader(r))
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	ob := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(ob)
+	// The outer frame holds an lz4 frame, which barely compresses: its size
+	// is a good preallocation hint when the header has none.
+	hint := lz4ContentSize(data)
+	if hint == 0 {
+		hint = int64(len(data)) + 1<<10
+	}
+	outer, err := readAllLimited(lz4.NewReader(bytes.NewReader(data)), ob, hint)
 	if err != nil {
 		return nil, fmt.Errorf("%s: outer lz4 frame: %w", file, err)
 	}
 	if !bytes.HasPrefix(outer, lz4Magic) {
 		return nil, fmt.Errorf("%s: inner data is not an lz4 frame (ranx writes lz4 inside lz4)", file)
 	}
-	inner, err := readAllLimited(lz4.NewReader(bytes.NewReader(outer)))
+	ib := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(ib)
+	inner, err := readAllLimited(lz4.NewReader(bytes.NewReader(outer)), ib, lz4ContentSize(outer))
 	if err != nil {
 		return nil, fmt.Errorf("%s: inner lz4 frame: %w", file, err)
 	}
@@ -39,8 +54,25 @@ func ReadLZ4Run(r io.Reader, file, name string) (*Run, error) {
 	return run, nil
 }
 
-func readAllLimited(r io.Reader) ([]byte, error) {
-	var buf bytes.Buffer
+// bufPool recycles decompression buffers (decoded strings are copied out).
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// lz4ContentSize returns the content size stored in an LZ4 frame header
+// (python-lz4 stores it by default), or 0. It is only a preallocation hint.
+func lz4ContentSize(b []byte) int64 {
+	if len(b) < 14 || !bytes.HasPrefix(b, lz4Magic) || b[4]&0x08 == 0 {
+		return 0
+	}
+	n := binary.LittleEndian.Uint64(b[6:14])
+	if n > maxDecoded {
+		return 0
+	}
+	return int64(n)
+}
+
+func readAllLimited(r io.Reader, buf *bytes.Buffer, hint int64) ([]byte, error) {
+	buf.Reset()
+	buf.Grow(int(hint) + bytes.MinRead)
 	n, err := buf.ReadFrom(io.LimitReader(r, maxDecoded+1))
 	if err != nil {
 		return nil, err
@@ -143,7 +175,7 @@ func (c *cborReader) more(n, i int) (bool, error) {
 	return true, nil
 }
 
-func (c *cborReader) text(what string) (string, error) {
+func (c *cborReader) text(whatf func() string) (string, error) {
 	if c.pos < len(c.data) && c.data[c.pos]>>5 == 3 && c.data[c.pos]&0x1f != 31 {
 		at := c.pos
 		_, arg, _, err := c.head()
@@ -152,24 +184,42 @@ func (c *cborReader) text(what string) (string, error) {
 		}
 		if arg > uint64(len(c.data)-c.pos) {
 			c.pos = at
-			return "", c.errf("%s: string length %d exceeds the data", what, arg)
+			return "", c.errf("%s: string length %d exceeds the data", whatf(), arg)
 		}
 		b := c.data[c.pos : c.pos+int(arg)]
 		if !utf8.Valid(b) {
 			c.pos = at
-			return "", c.errf("%s: invalid UTF-8 in text string", what)
+			return "", c.errf("%s: invalid UTF-8 in text string", whatf())
 		}
 		c.pos += int(arg)
 		return string(b), nil
 	}
 	var s string
 	if err := c.generic(&s); err != nil {
-		return "", fmt.Errorf("%s: %w", what, err)
+		return "", fmt.Errorf("%s: %w", whatf(), err)
 	}
 	return s, nil
 }
 
-func (c *cborReader) number(what string) (float64, error) {
+// rawText returns the bytes of a definite-length text string without
+// checking UTF-8 (the caller does); fast is false for any other item, which
+// is left unread.
+func (c *cborReader) rawText() (b []byte, fast bool) {
+	if c.pos >= len(c.data) || c.data[c.pos]>>5 != 3 || c.data[c.pos]&0x1f == 31 {
+		return nil, false
+	}
+	at := c.pos
+	_, arg, _, err := c.head()
+	if err != nil || arg > uint64(len(c.data)-c.pos) {
+		c.pos = at
+		return nil, false
+	}
+	b = c.data[c.pos : c.pos+int(arg)]
+	c.pos += int(arg)
+	return b, true
+}
+
+func (c *cborReader) number(whatf func() string) (float64, error) {
 	if c.pos+9 <= len(c.data) && c.data[c.pos] == 0xfb {
 		f := math.Float64frombits(binary.BigEndian.Uint64(c.data[c.pos+1:]))
 		c.pos += 9
@@ -177,7 +227,7 @@ func (c *cborReader) number(what string) (float64, error) {
 	}
 	var v any
 	if err := c.generic(&v); err != nil {
-		return 0, fmt.Errorf("%s: %w", what, err)
+		return 0, fmt.Errorf("%s: %w", whatf(), err)
 	}
 	switch x := v.(type) {
 	case float64:
@@ -189,7 +239,7 @@ func (c *cborReader) number(what string) (float64, error) {
 	case int64:
 		return float64(x), nil
 	}
-	return 0, fmt.Errorf("%s: score is %T, not a number", what, v)
+	return 0, fmt.Errorf("%s: score is %T, not a number", whatf(), v)
 }
 
 func (c *cborReader) generic(v any) error {
@@ -211,6 +261,9 @@ func decodeCBORRun(data []byte, name string) (*Run, error) {
 		return nil, err
 	}
 	run := NewRun(name)
+	seen := map[string]int32{}
+	var arena []byte
+	var ends []int
 	for i := 0; ; i++ {
 		ok, err := c.more(nq, i)
 		if err != nil {
@@ -219,7 +272,7 @@ func decodeCBORRun(data []byte, name string) (*Run, error) {
 		if !ok {
 			break
 		}
-		qid, err := c.text("query id")
+		qid, err := c.text(func() string { return "query id" })
 		if err != nil {
 			return nil, err
 		}
@@ -228,6 +281,7 @@ func decodeCBORRun(data []byte, name string) (*Run, error) {
 		}
 		q := run.getOrAdd(qid)
 		nd, err := c.mapLen(fmt.Sprintf("query %q", qid))
+		docWhat := func() string { return fmt.Sprintf("query %q: doc id", qid) }
 		if err != nil {
 			return nil, err
 		}
@@ -235,6 +289,9 @@ func decodeCBORRun(data []byte, name string) (*Run, error) {
 			q.docs = make([]string, 0, nd)
 			q.scores = make([]float64, 0, nd)
 		}
+		// Doc ids of a query share one string (one allocation per query).
+		arena = arena[:0]
+		ends = ends[:0]
 		for j := 0; ; j++ {
 			ok, err := c.more(nd, j)
 			if err != nil {
@@ -243,21 +300,40 @@ func decodeCBORRun(data []byte, name string) (*Run, error) {
 			if !ok {
 				break
 			}
-			doc, err := c.text(fmt.Sprintf("query %q: doc id", qid))
-			if err != nil {
-				return nil, err
+			start := len(arena)
+			if b, fast := c.rawText(); fast {
+				arena = append(arena, b...)
+			} else {
+				doc, err := c.text(docWhat)
+				if err != nil {
+					return nil, err
+				}
+				arena = append(arena, doc...)
 			}
-			s, err := c.number(fmt.Sprintf("query %q doc %q", qid, doc))
+			if start < len(arena) && !utf8.RuneStart(arena[start]) {
+				return nil, c.errf("query %q: invalid UTF-8 in doc id %q", qid, arena[start:])
+			}
+			ends = append(ends, len(arena))
+			docAt := func() string { return string(arena[start:]) }
+			s, err := c.number(func() string { return fmt.Sprintf("query %q doc %q", qid, docAt()) })
 			if err != nil {
 				return nil, err
 			}
 			if err := checkScore(s); err != nil {
-				return nil, c.errf("query %q doc %q: %v", qid, doc, err)
+				return nil, c.errf("query %q doc %q: %v", qid, docAt(), err)
 			}
-			q.docs = append(q.docs, doc)
 			q.scores = append(q.scores, s)
 		}
-		if d, _, _, dup := q.duplicate(); dup {
+		if !utf8.Valid(arena) {
+			return nil, fmt.Errorf("query %q: invalid UTF-8 in a doc id", qid)
+		}
+		all := string(arena)
+		prev := 0
+		for _, e := range ends {
+			q.docs = append(q.docs, all[prev:e])
+			prev = e
+		}
+		if d, _, _, dup := q.duplicate(seen); dup {
 			return nil, fmt.Errorf("query %q: duplicate doc %q", qid, d)
 		}
 	}

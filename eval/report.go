@@ -67,8 +67,16 @@ func (rep *Report) hasTieRange(rr *RunReport, m string) bool {
 }
 
 func (rep *Report) winLetters(rr *RunReport, m string) string {
+	// With more than 26 runs labels have several letters: separate them.
+	sep := ""
+	if len(rep.Runs) > 26 {
+		sep = ","
+	}
 	var b strings.Builder
-	for _, j := range rr.Wins[m] {
+	for i, j := range rr.Wins[m] {
+		if i > 0 {
+			b.WriteString(sep)
+		}
 		b.WriteString(rep.Runs[j].Letter)
 	}
 	return b.String()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 )
 
 // Run holds the scores a system gave: query -> document -> score. It keeps
@@ -136,31 +135,33 @@ func (q *runQuery) appendDoc(doc string, score float64) {
 
 // duplicate returns the first document that occurs twice in q, with the
 // positions of both occurrences. Used by the readers, which append without
-// lookups and then check.
-func (q *runQuery) duplicate() (doc string, first, second int, ok bool) {
+// lookups and then check. seen is a reusable scratch map (may be nil).
+func (q *runQuery) duplicate(seen map[string]int32) (doc string, first, second int, ok bool) {
 	if len(q.docs) < 2 {
 		return "", 0, 0, false
 	}
-	ix := make([]int32, len(q.docs))
-	for i := range ix {
-		ix[i] = int32(i)
-	}
-	slices.SortStableFunc(ix, func(a, b int32) int { return strings.Compare(q.docs[a], q.docs[b]) })
-	best := -1
-	for k := 1; k < len(ix); k++ {
-		if q.docs[ix[k]] == q.docs[ix[k-1]] && (best < 0 || int(ix[k]) < int(ix[best])) {
-			best = k
+	if len(q.docs) <= 8 {
+		for i := 1; i < len(q.docs); i++ {
+			for j := 0; j < i; j++ {
+				if q.docs[i] == q.docs[j] {
+					return q.docs[i], j, i, true
+				}
+			}
 		}
-	}
-	if best < 0 {
 		return "", 0, 0, false
 	}
-	// find the first occurrence of that doc
-	k := best
-	for k > 0 && q.docs[ix[k-1]] == q.docs[ix[best]] {
-		k--
+	if seen == nil {
+		seen = make(map[string]int32, len(q.docs))
+	} else {
+		clear(seen)
 	}
-	return q.docs[ix[best]], int(ix[k]), int(ix[best]), true
+	for i, d := range q.docs {
+		if j, dup := seen[d]; dup {
+			return d, int(j), i, true
+		}
+		seen[d] = int32(i)
+	}
+	return "", 0, 0, false
 }
 
 // checkScore rejects scores that cannot be ranked.

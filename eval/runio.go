@@ -151,7 +151,6 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 // their file order. file names the input in errors.
 func ReadTRECRun(r io.Reader, file, name string) (*Run, error) {
 	run := NewRun(name)
-	type pos struct{ lines []int32 }
 	lines := map[*runQuery][]int32{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
@@ -187,8 +186,9 @@ func ReadTRECRun(r io.Reader, file, name string) (*Run, error) {
 	if run.Len() == 0 {
 		return nil, fmt.Errorf("%s: empty run", file)
 	}
+	seen := map[string]int32{}
 	for _, q := range run.qs {
-		if d, a, b, dup := q.duplicate(); dup {
+		if d, a, b, dup := q.duplicate(seen); dup {
 			l := lines[q]
 			return nil, fmt.Errorf("%s:%d: duplicate pair query %q doc %q (first at line %d)", file, l[b], q.id, d, l[a])
 		}
