@@ -181,10 +181,29 @@ class WordPieceTok:
         ids = [cls] + ia + [sep] + ib + [sep]
         return ids, [0] * (len(ia) + 2) + [1] * (len(ib) + 1)
 
-    def write(self, d, max_len, cls_name="BertTokenizer"):
+    def write(self, d, max_len, cls_name="BertTokenizerFast"):
         with open(os.path.join(d, "vocab.txt"), "w", encoding="utf-8") as f:
             for t in self.toks:
                 f.write(t + "\n")
+        v = self.vocab
+        sp = lambda t, ty: {"SpecialToken": {"id": t, "type_id": ty}}
+        sq = lambda t, ty: {"Sequence": {"id": t, "type_id": ty}}
+        wjson(os.path.join(d, "tokenizer.json"), {
+            "version": "1.0", "truncation": None, "padding": None,
+            "added_tokens": [{"id": v[t], "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+                              "normalized": False, "special": True} for t in SPECIAL],
+            "normalizer": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                           "strip_accents": None, "lowercase": True},
+            "pre_tokenizer": {"type": "BertPreTokenizer"},
+            "post_processor": {
+                "type": "TemplateProcessing",
+                "single": [sp("[CLS]", 0), sq("A", 0), sp("[SEP]", 0)],
+                "pair": [sp("[CLS]", 0), sq("A", 0), sp("[SEP]", 0), sq("B", 1), sp("[SEP]", 1)],
+                "special_tokens": {t: {"id": t, "ids": [v[t]], "tokens": [t]} for t in ("[CLS]", "[SEP]")}},
+            "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": True},
+            "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                      "max_input_chars_per_word": 100, "vocab": v},
+        })
         wjson(os.path.join(d, "tokenizer_config.json"), {
             "tokenizer_class": cls_name,
             "do_lower_case": True,
@@ -255,10 +274,15 @@ def train_spm(corpus, workdir):
             for t in corpus:
                 f.write(t + "\n")
     prefix = os.path.join(workdir, "sp")
+    # relative names: the trainer spec stored in the model records them, so
+    # absolute temp paths would make the output differ between runs
+    cwd = os.getcwd()
+    os.chdir(workdir)
     spm.SentencePieceTrainer.train(
-        input=inp, model_prefix=prefix, vocab_size=90, model_type="unigram",
+        input="corpus.txt", model_prefix="sp", vocab_size=90, model_type="unigram",
         character_coverage=1.0, num_threads=1, hard_vocab_limit=False,
         bos_id=-1, eos_id=-1, pad_id=-1, unk_id=0, minloglevel=2)
+    os.chdir(cwd)
     return prefix + ".model"
 
 
@@ -514,7 +538,9 @@ def r6(a):
 
 def embed_refs(model, tok, texts, pooling, max_seq, use_types, prompts):
     out = []
-    for kind, prefix in [("query", prompts.get("query", "")), ("document", prompts.get("document", ""))]:
+    # sentence-transformers encode_document: prompt "document", else "passage", else "corpus"
+    doc_prompt = prompts.get("document", prompts.get("passage", prompts.get("corpus", "")))
+    for kind, prefix in [("query", prompts.get("query", "")), ("document", doc_prompt)]:
         for t in texts:
             ids, types = tok.encode(prefix + t, max_seq)
             full_ids, _ = tok.encode(prefix + t, 10 ** 6)
@@ -597,7 +623,7 @@ def main(root):
             "hidden_size": 32, "n_layers": 2, "n_heads": 4, "hidden_dim": 64, "max_position_embeddings": 64,
             "sinusoidal_pos_embds": True, "activation": "gelu", "pad_token_id": 0}
     make_embedder(root, "distilbert-tiny", DistilBert(V), wp, "cls", dcfg, {"query": "query: ", "passage": "passage: "},
-                  False, 64, lambda d: wp.write(d, 64, "DistilBertTokenizer"))
+                  False, 64, lambda d: wp.write(d, 64, "DistilBertTokenizerFast"))
     torch.manual_seed(4)
     xcfg = bert_cfg(SV, "xlm-roberta", architectures=["XLMRobertaModel"], max_position_embeddings=66,
                     type_vocab_size=1, layer_norm_eps=1e-5, pad_token_id=1, bos_token_id=0, eos_token_id=2)
@@ -610,7 +636,7 @@ def main(root):
             "local_rope_theta": 10000.0, "max_position_embeddings": 8192, "norm_eps": 1e-5, "norm_bias": False,
             "hidden_activation": "gelu", "pad_token_id": 1, "torch_dtype": "float32"}
     make_embedder(root, "modernbert-tiny", ModernBert(SV), sp, "mean", mcfg, v3, False, 128,
-                  lambda d: sp.write(d, 8192, "tokenizer.model"))
+                  lambda d: sp.write(d, 8192))
 
     torch.manual_seed(6)
     ccfg = bert_cfg(V, architectures=["BertForSequenceClassification"], num_labels=1,

@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/jretrieve/jretrieve/onnx"
-	"github.com/jretrieve/jretrieve/onnx/internal/fixture"
+	"github.com/jretrieve/jretrieve/onnx/onnxtest"
 )
 
 func TestParityWithTorch(t *testing.T) {
-	fixture.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{}) })
+	onnxtest.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{}) })
 }
 
 func TestLoadRestoresWorkingDirectory(t *testing.T) {
@@ -17,7 +17,7 @@ func TestLoadRestoresWorkingDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(fixture.Dir("bert-tiny")+"/model.onnx", onnx.Options{})
+	s, err := Open(onnxtest.Dir("bert-tiny")+"/model.onnx", onnx.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

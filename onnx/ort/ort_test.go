@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/jretrieve/jretrieve/onnx"
-	"github.com/jretrieve/jretrieve/onnx/internal/fixture"
+	"github.com/jretrieve/jretrieve/onnx/onnxtest"
 )
 
 // requireORT skips the test when the native library is absent, unless
@@ -23,7 +23,7 @@ func requireORT(t testing.TB) {
 
 func TestParityWithTorch(t *testing.T) {
 	requireORT(t)
-	fixture.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{Threads: 1}) })
+	onnxtest.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{Threads: 1}) })
 }
 
 func TestFindLibrary(t *testing.T) {

@@ -1,0 +1,238 @@
+package embed
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/jretrieve/jretrieve/onnx"
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
+	_ "github.com/jretrieve/jretrieve/onnx/ort" // default backend
+	"github.com/jretrieve/jretrieve/tokenizer"
+)
+
+// Model is a bi-encoder loaded from a model directory. It implements
+// Embedder and is safe for concurrent use.
+type Model struct {
+	cfg       *modeldir.Config
+	tok       tokenizer.Tokenizer
+	enc       onnx.Encoder
+	ownEnc    bool
+	dim       int
+	maxLen    int
+	batch     int
+	normalize bool
+	prefixes  Prefixes
+	withTypes bool
+	padID     int64
+	stats     onnx.StatsCounter
+}
+
+// DefaultResolver accepts only local directories. Model names from the
+// catalog are resolved by the caller (see WithResolver).
+func DefaultResolver(ctx context.Context, name string) (string, Prefixes, bool, error) {
+	return "", Prefixes{}, false, fmt.Errorf("embed: %q is not a model directory, and no resolver for model names is configured (use WithResolver or pass a directory)", name)
+}
+
+// resolve returns the model directory for nameOrDir.
+func resolve(ctx context.Context, nameOrDir string, s *settings) (string, Prefixes, bool, error) {
+	if st, err := os.Stat(nameOrDir); err == nil && st.IsDir() {
+		return nameOrDir, Prefixes{}, false, nil
+	}
+	return s.resolve(ctx, nameOrDir)
+}
+
+// loaded is what Open and OpenMultiVector share.
+type loaded struct {
+	cfg      *modeldir.Config
+	tok      tokenizer.Tokenizer
+	enc      onnx.Encoder
+	ownEnc   bool
+	prefixes Prefixes
+	maxLen   int
+	types    bool
+}
+
+func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
+	dir, catPrefixes, fromCatalog, err := resolve(ctx, nameOrDir, s)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := modeldir.Read(dir)
+	if err != nil {
+		return nil, err
+	}
+	if s.onnxFile != "" {
+		cfg.ONNX = filepath.Join(dir, s.onnxFile)
+	}
+	l := &loaded{cfg: cfg, tok: s.tok, enc: s.encoder, maxLen: cfg.MaxSeqLength}
+	if s.maxLength > 0 {
+		l.maxLen = s.maxLength
+	}
+	if l.tok == nil {
+		if l.tok, err = tokenizer.Load(dir); err != nil {
+			return nil, fmt.Errorf("embed: %s: %w", dir, err)
+		}
+	}
+	// Prefixes: explicit option > the directory's prompts > the catalog.
+	q, qok := cfg.Prompt("query")
+	d, dok := cfg.Prompt("document")
+	switch {
+	case qok || dok:
+		l.prefixes = Prefixes{Query: q, Document: d}
+	case fromCatalog:
+		l.prefixes = catPrefixes
+	}
+	if s.query != nil {
+		l.prefixes = Prefixes{Query: *s.query, Document: *s.doc}
+	}
+	if l.enc == nil {
+		if l.enc, err = onnx.Open(s.backend, cfg.ONNX, s.onnx); err != nil {
+			return nil, err
+		}
+		l.ownEnc = true
+	}
+	for _, in := range l.enc.Inputs() {
+		l.types = l.types || in == onnx.TokenTypeIDs
+	}
+	return l, nil
+}
+
+// Open loads a bi-encoder from a model directory, or from a model name
+// through the resolver. The directory must hold an ONNX export (model.onnx
+// or onnx/model.onnx), config.json and the tokenizer files; the
+// sentence-transformers files (modules.json, 1_Pooling/config.json,
+// config_sentence_transformers.json, sentence_bert_config.json) configure
+// pooling, normalization, prompts and the maximum length. Without
+// modules.json the model is mean-pooled (the sentence-transformers default).
+func Open(ctx context.Context, nameOrDir string, opts ...Option) (*Model, error) {
+	s := defaults()
+	for _, o := range opts {
+		o(&s)
+	}
+	l, err := load(ctx, nameOrDir, &s)
+	if err != nil {
+		return nil, err
+	}
+	cfg := l.cfg
+	if cfg.Pooling == "" {
+		cfg.Pooling = modeldir.PoolMean
+	}
+	m := &Model{
+		cfg: cfg, tok: l.tok, enc: l.enc, ownEnc: l.ownEnc, dim: cfg.HiddenSize, maxLen: l.maxLen,
+		batch: max(s.batchSize, 1), normalize: true, prefixes: l.prefixes, withTypes: l.types,
+		padID: int64(l.tok.PadID()),
+	}
+	if s.normalize != nil {
+		m.normalize = *s.normalize
+	}
+	if m.dim <= 0 {
+		m.Close()
+		return nil, fmt.Errorf("embed: %s: config.json has no hidden_size", cfg.Dir)
+	}
+	return m, nil
+}
+
+// Dim implements Embedder.
+func (m *Model) Dim() int { return m.dim }
+
+// Config returns the model directory's configuration.
+func (m *Model) Config() *modeldir.Config { return m.cfg }
+
+// Prefixes returns the query and document prefixes in use.
+func (m *Model) Prefixes() Prefixes { return m.prefixes }
+
+// MaxLength returns the maximum sequence length in tokens.
+func (m *Model) MaxLength() int { return m.maxLen }
+
+// Stats returns the running counts (sequences, truncations, padding).
+func (m *Model) Stats() onnx.Stats { return m.stats.Get() }
+
+// Tokenizer returns the model's tokenizer.
+func (m *Model) Tokenizer() tokenizer.Tokenizer { return m.tok }
+
+// Close releases the encoder (unless it was given with WithEncoder).
+func (m *Model) Close() error {
+	if m.ownEnc && m.enc != nil {
+		err := m.enc.Close()
+		m.enc = nil
+		return err
+	}
+	return nil
+}
+
+// EmbedQueries implements Embedder: the query prefix is prepended.
+func (m *Model) EmbedQueries(ctx context.Context, texts []string) ([]float32, error) {
+	return m.Embed(ctx, texts, m.prefixes.Query)
+}
+
+// EmbedDocuments implements Embedder: the document prefix is prepended.
+func (m *Model) EmbedDocuments(ctx context.Context, texts []string) ([]float32, error) {
+	return m.Embed(ctx, texts, m.prefixes.Document)
+}
+
+// promptSkip is the number of leading tokens that pooling leaves out when
+// the Pooling module has include_prompt false: sentence-transformers'
+// len(tokenize(prompt)) - 1.
+func (m *Model) promptSkip(prefix string) int {
+	if m.cfg.IncludePrompt || prefix == "" {
+		return 0
+	}
+	return m.tok.Encode(prefix, m.maxLen).Len() - 1
+}
+
+// Embed encodes texts with prefix prepended and returns len(texts) x Dim()
+// float32s, row-major, in input order.
+func (m *Model) Embed(ctx context.Context, texts []string, prefix string) ([]float32, error) {
+	out := make([]float32, len(texts)*m.dim)
+	if len(texts) == 0 {
+		return out, nil
+	}
+	seqs := make([]onnx.Seq, len(texts))
+	lens := make([]int, len(texts))
+	var st onnx.Stats
+	for i, t := range texts {
+		e := m.tok.Encode(prefix+t, m.maxLen)
+		if e.Len() == 0 {
+			return nil, fmt.Errorf("embed: text %d tokenizes to nothing", i)
+		}
+		seqs[i] = onnx.Seq{IDs: e.IDs, TypeIDs: e.TypeIDs}
+		lens[i] = e.Len()
+		if e.Truncated {
+			st.Truncated++
+		}
+		st.Tokens += int64(e.Len())
+	}
+	skip := m.promptSkip(prefix)
+	for _, group := range onnx.Plan(lens, m.batch) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b := onnx.Pack(seqs, group, m.padID, 0, m.withTypes)
+		t, err := m.enc.Run(ctx, b)
+		if err != nil {
+			return nil, fmt.Errorf("embed: %s: %w", m.cfg.Dir, err)
+		}
+		if len(t.Shape) != 3 || t.Shape[0] != b.Size || t.Shape[1] != b.SeqLen || t.Shape[2] != m.dim {
+			return nil, fmt.Errorf("embed: %s: encoder output shape %v, want [%d %d %d]", m.cfg.Dir, t.Shape, b.Size, b.SeqLen, m.dim)
+		}
+		rowLen := b.SeqLen * m.dim
+		for r, i := range group {
+			dst := out[i*m.dim : (i+1)*m.dim]
+			if err := Pool(m.cfg.Pooling, t.Data[r*rowLen:(r+1)*rowLen], m.dim, lens[i], skip, dst); err != nil {
+				return nil, err
+			}
+			if m.normalize {
+				Normalize(dst)
+			}
+		}
+		st.Batches++
+		st.PaddedTokens += int64(b.Size * b.SeqLen)
+	}
+	st.Sequences = int64(len(texts))
+	m.stats.Add(st)
+	return out, nil
+}
+
+var _ Embedder = (*Model)(nil)

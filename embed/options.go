@@ -1,0 +1,97 @@
+package embed
+
+import (
+	"context"
+
+	"github.com/jretrieve/jretrieve/onnx"
+	"github.com/jretrieve/jretrieve/tokenizer"
+)
+
+// Option configures Open.
+type Option func(*settings)
+
+type settings struct {
+	backend     string
+	onnx        onnx.Options
+	batchSize   int
+	maxLength   int
+	normalize   *bool
+	query, doc  *string
+	tok         tokenizer.Tokenizer
+	encoder     onnx.Encoder
+	resolve     Resolver
+	onnxFile    string
+	queryMarker string
+	docMarker   string
+}
+
+func defaults() settings {
+	return settings{backend: "ort", batchSize: 32, resolve: DefaultResolver}
+}
+
+// Resolver turns a model name into a local model directory. It also returns
+// the prefixes to use when the directory itself defines none (ok false: no
+// catalog knowledge).
+type Resolver func(ctx context.Context, name string) (dir string, p Prefixes, ok bool, err error)
+
+// Prefixes are the texts prepended to queries and documents.
+type Prefixes struct{ Query, Document string }
+
+// WithBackend selects the encoder backend by name: "ort" (default, ONNX
+// Runtime) or "go" (hugot's pure-Go backend; the program must import
+// github.com/jretrieve/jretrieve/onnx/gobackend).
+func WithBackend(name string) Option { return func(s *settings) { s.backend = name } }
+
+// WithThreads sets the encoder's intra-op threads (default 1).
+func WithThreads(n int) Option { return func(s *settings) { s.onnx.Threads = n } }
+
+// WithSpinning lets ONNX Runtime threads spin between ops (latency over CPU).
+func WithSpinning(on bool) Option { return func(s *settings) { s.onnx.Spinning = on } }
+
+// WithLibrary sets the path of libonnxruntime.so (overrides JRETRIEVE_ORT_LIB
+// and the cache).
+func WithLibrary(path string) Option { return func(s *settings) { s.onnx.Library = path } }
+
+// WithBatchSize sets the number of sequences per encoder run (default 32).
+func WithBatchSize(n int) Option { return func(s *settings) { s.batchSize = n } }
+
+// WithMaxLength overrides the maximum sequence length in tokens (special
+// tokens included). The default is the model directory's (see
+// onnx/modeldir). JQaRA's evaluator forces 512.
+func WithMaxLength(n int) Option { return func(s *settings) { s.maxLength = n } }
+
+// WithNormalize forces L2 normalization on or off. By default vectors are
+// normalized (as JQaRA/JaCWIR's evaluators call encode(normalize_embeddings=True)).
+func WithNormalize(on bool) Option { return func(s *settings) { s.normalize = &on } }
+
+// WithPrefixes sets the query and document prefixes, overriding the model
+// directory's prompts and the catalog.
+func WithPrefixes(query, document string) Option {
+	return func(s *settings) { s.query, s.doc = &query, &document }
+}
+
+// WithTokenizer uses t instead of tokenizer.Load(dir).
+func WithTokenizer(t tokenizer.Tokenizer) Option { return func(s *settings) { s.tok = t } }
+
+// WithEncoder uses enc instead of loading the directory's ONNX file. The
+// embedder does not close it.
+func WithEncoder(enc onnx.Encoder) Option { return func(s *settings) { s.encoder = enc } }
+
+// WithONNXFile names the ONNX file inside the model directory (default
+// model.onnx, then onnx/model.onnx).
+func WithONNXFile(rel string) Option { return func(s *settings) { s.onnxFile = rel } }
+
+// WithResolver sets how model names (not directories) are resolved.
+func WithResolver(r Resolver) Option { return func(s *settings) { s.resolve = r } }
+
+// WithSequenceBuckets sets the padded lengths of the "go" backend.
+func WithSequenceBuckets(b ...int) Option {
+	return func(s *settings) { s.onnx.SequenceBuckets = b }
+}
+
+// WithMarkers sets the multi-vector (ColBERT) query and document marker
+// tokens, inserted after the first special token (JaColBERT: "[unused0]",
+// "[unused1]").
+func WithMarkers(query, document string) Option {
+	return func(s *settings) { s.queryMarker, s.docMarker = query, document }
+}
