@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/jretrieve/jretrieve/embed"
-	"github.com/jretrieve/jretrieve/onnx/onnxtest"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
+	"github.com/jretrieve/jretrieve/onnx/onnxtest"
 	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/tokenizer"
 
