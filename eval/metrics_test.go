@@ -69,7 +69,7 @@ var q1Want = map[string]float64{
 	"recall-l2":      1,
 	"r-precision-l2": 0, // R=1, the top doc has rel 1 < 2
 	"hit_rate@2-l2":  0,
-	"recall@10-l3":   0,     // R=0 at level 3
+	"recall@10-l3":   0, // R=0 at level 3
 }
 
 func TestMetricsHandComputed(t *testing.T) {
