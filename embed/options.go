@@ -23,6 +23,7 @@ type settings struct {
 	onnxFile    string
 	queryMarker string
 	docMarker   string
+	augment     bool
 }
 
 func defaults() settings {
@@ -95,3 +96,9 @@ func WithSequenceBuckets(b ...int) Option {
 func WithMarkers(query, document string) Option {
 	return func(s *settings) { s.queryMarker, s.docMarker = query, document }
 }
+
+// WithQueryAugmentation pads multi-vector queries with [MASK] tokens
+// (attention mask 0) to ColBERT's query length: len+8 if len%32 <= 8, else the
+// next multiple of 32, as JQaRA's ColBERT evaluator does. Their vectors take
+// part in MaxSim; the sum is divided by the number of real query tokens.
+func WithQueryAugmentation(on bool) Option { return func(s *settings) { s.augment = on } }
