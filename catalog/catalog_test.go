@@ -365,7 +365,9 @@ func TestAgainstSpecJSON(t *testing.T) {
 				t.Errorf("community conversions %q, spec %q", m.ONNX.Community, community)
 			}
 			if ce, ok := raw["cross_encoder"]; ok {
-				var c struct{ NumLabels fact `json:"num_labels"` }
+				var c struct {
+					NumLabels fact `json:"num_labels"`
+				}
 				json.Unmarshal(ce, &c)
 				if v, _ := c.NumLabels.num(); int(v) != m.NumLabels {
 					t.Errorf("num_labels %d, spec %v", m.NumLabels, v)
