@@ -16,7 +16,7 @@ func kernTileAVX512(qp, dp *float32, dim int, tile *float32, rowmax *float32)
 func dotAccumAVX512(a, b *float32, n int, acc *[dotLanes]float32)
 
 //go:noescape
-func int8DotsVNNI(q *int8, codes *uint8, stride int, n int, out *int32)
+func int8PanelsVNNI(q *int8, codes *uint8, groups int, npanels int, out *int32)
 
 var (
 	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ &&
@@ -43,9 +43,13 @@ func int8DotsAsm(q []int8, codes []uint8, stride int, out []int32) {
 	if len(out) == 0 {
 		return
 	}
+	np := len(out) / panelW
+	if np == 0 {
+		return
+	}
 	_ = q[stride-1]
-	_ = codes[len(out)*stride-1]
-	int8DotsVNNI(&q[0], &codes[0], stride, len(out), &out[0])
+	_ = codes[np*panelW*stride-1]
+	int8PanelsVNNI(&q[0], &codes[0], stride/4, np, &out[0])
 }
 
 func dotAccum(a, b []float32, acc *[dotLanes]float32) {

@@ -19,18 +19,25 @@ const (
 )
 
 // Int8Index is a scalar-quantised snapshot of a Flat index. Codes are stored
-// biased by +128 as uint8, rows padded to a multiple of 64 bytes.
+// biased by +128 as uint8 in panels of 16 documents: dimensions are padded
+// to a multiple of 4 and each panel is laid out [k/4][doc][k%4], so one
+// 64-byte load holds 4 dimensions of 16 documents (the VPDPBUSD layout).
 type Int8Index struct {
 	flat   *Flat
 	mode   ScaleMode
 	dim    int
-	stride int
+	stride int // padded dimension (multiple of 4)
 	codes  []uint8
 	scale  []float32 // per dimension or per vector
 }
 
-// int8Stride is the padded row length in bytes.
-func int8Stride(dim int) int { return (dim + 63) / 64 * 64 }
+// int8Stride is the padded dimension.
+func int8Stride(dim int) int { return (dim + 3) / 4 * 4 }
+
+// codeAt returns the position of document i, dimension k in codes.
+func (x *Int8Index) codeAt(i, k int) int {
+	return (i/panelW)*panelW*x.stride + (k/4)*4*panelW + (i%panelW)*4 + k%4
+}
 
 func quantize(x, inv float32) uint8 {
 	r := math.RoundToEven(float64(x * inv))
@@ -49,7 +56,7 @@ func quantize(x, inv float32) uint8 {
 func NewInt8Index(f *Flat, mode ScaleMode) *Int8Index {
 	dim := f.dim
 	x := &Int8Index{flat: f, mode: mode, dim: dim, stride: int8Stride(dim)}
-	x.codes = make([]uint8, f.n*x.stride)
+	x.codes = make([]uint8, (f.n+panelW-1)/panelW*panelW*x.stride)
 	for i := range x.codes {
 		x.codes[i] = 128
 	}
@@ -75,9 +82,8 @@ func NewInt8Index(f *Flat, mode ScaleMode) *Int8Index {
 		}
 		for i := 0; i < f.n; i++ {
 			v := f.Vector(i)
-			row := x.codes[i*x.stride:]
 			for k, a := range v {
-				row[k] = quantize(a, inv[k])
+				x.codes[x.codeAt(i, k)] = quantize(a, inv[k])
 			}
 		}
 	case ScalePerVector:
@@ -95,9 +101,8 @@ func NewInt8Index(f *Flat, mode ScaleMode) *Int8Index {
 			}
 			x.scale[i] = m / 127
 			inv := 1 / x.scale[i]
-			row := x.codes[i*x.stride:]
 			for k, a := range v {
-				row[k] = quantize(a, inv)
+				x.codes[x.codeAt(i, k)] = quantize(a, inv)
 			}
 		}
 	default:
@@ -174,15 +179,17 @@ func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Res
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	const chunk = 4096
+	const chunk = 4096 // documents, a multiple of panelW
 	threads = min(threads, (n+chunk-1)/chunk)
+	np := (n + panelW - 1) / panelW
+	ps := panelW * x.stride
 	for qi := range out {
 		q := queries.Row(qi)
 		qc, qs, qsum := x.quantQuery(q)
 		parts := make([]topK, threads)
 		var wg sync.WaitGroup
 		for w := 0; w < threads; w++ {
-			lo, hi := n*w/threads, n*(w+1)/threads
+			lo, hi := np*w/threads*panelW, min(n, np*(w+1)/threads*panelW)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -190,7 +197,8 @@ func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Res
 				raw := make([]int32, chunk)
 				for c0 := lo; c0 < hi; c0 += chunk {
 					c1 := min(c0+chunk, hi)
-					int8Dots(qc, x.codes[c0*x.stride:c1*x.stride], x.stride, raw[:c1-c0])
+					p0, p1 := c0/panelW, (c1+panelW-1)/panelW
+					int8Dots(qc, x.codes[p0*ps:p1*ps], x.stride, raw[:(p1-p0)*panelW])
 					for j, r := range raw[:c1-c0] {
 						t.offer(x.score(r-128*qsum, qs, c0+j), c0+j)
 					}
@@ -222,19 +230,26 @@ func (x *Int8Index) score(idot int32, qs float32, i int) float32 {
 	return float32(s)
 }
 
-// int8Dots computes out[j] = sum_k int(codes[j*stride+k]) * int(q[k]) over
-// len(out) rows (codes are biased uint8, q is int8).
+// int8Dots computes, for the len(out)/16 panels in codes (panel layout,
+// padded dimension stride), out[j] = sum_k int(code(j, k)) * int(q[k])
+// (codes are biased uint8, q is int8, arithmetic wraps like int32).
 var int8Dots = int8DotsGeneric
 
 func int8DotsGeneric(q []int8, codes []uint8, stride int, out []int32) {
 	q = q[:stride]
-	for j := range out {
-		row := codes[j*stride : (j+1)*stride]
-		var s int32
-		for k, c := range row {
-			s += int32(c) * int32(q[k])
+	ps := panelW * stride
+	for p := 0; p < len(out)/panelW; p++ {
+		pc := codes[p*ps : (p+1)*ps]
+		var acc [panelW]int32
+		for g := 0; g < stride/4; g++ {
+			blk := pc[g*4*panelW : (g+1)*4*panelW]
+			q0, q1, q2, q3 := int32(q[4*g]), int32(q[4*g+1]), int32(q[4*g+2]), int32(q[4*g+3])
+			for l := range acc {
+				c := blk[l*4 : l*4+4]
+				acc[l] += int32(c[0])*q0 + int32(c[1])*q1 + int32(c[2])*q2 + int32(c[3])*q3
+			}
 		}
-		out[j] = s
+		copy(out[p*panelW:], acc[:])
 	}
 }
 

@@ -189,13 +189,15 @@ func TestAsmMatchesGeneric(t *testing.T) {
 				}
 			}
 		}
-		// int8 kernel.
+		// int8 kernel (panel layout).
 		stride := int8Stride(dim)
 		q8 := make([]int8, stride)
 		for i := 0; i < dim; i++ {
 			q8[i] = int8(r.IntN(255) - 127)
 		}
-		for _, n := range []int{1, 3, 4, 5, 9} {
+		x := &Int8Index{stride: stride}
+		for _, np := range []int{1, 2, 3, 5} {
+			n := np * panelW
 			codes := make([]uint8, n*stride)
 			for i := range codes {
 				codes[i] = uint8(r.IntN(256))
@@ -206,10 +208,10 @@ func TestAsmMatchesGeneric(t *testing.T) {
 			for j := range g {
 				var want int64
 				for k := 0; k < stride; k++ {
-					want += int64(codes[j*stride+k]) * int64(q8[k])
+					want += int64(codes[x.codeAt(j, k)]) * int64(q8[k])
 				}
 				if g[j] != a[j] || int64(g[j]) != want {
-					t.Fatalf("int8Dots dim=%d n=%d row %d: generic %d asm %d, want %d", dim, n, j, g[j], a[j], want)
+					t.Fatalf("int8Dots dim=%d panels=%d doc %d: generic %d asm %d, want %d", dim, np, j, g[j], a[j], want)
 				}
 			}
 		}
