@@ -1,0 +1,106 @@
+package tokenizer
+
+import (
+	"slices"
+	"testing"
+)
+
+// Expectations below are derived by hand from the tiny vocabularies in
+// testdata/*-tiny/tokenizer.json (see the comments per case).
+
+func loadTiny(t *testing.T, name string) Tokenizer {
+	t.Helper()
+	tk, err := Load("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Family() != "tokenizer.json" {
+		t.Fatalf("family %q", tk.Family())
+	}
+	return tk
+}
+
+func ids64(xs ...int64) []int64 { return xs }
+
+func TestTinyBPE(t *testing.T) {
+	tk := loadTiny(t, "bpe-tiny")
+	cases := []struct {
+		text string
+		want []int64
+	}{
+		{"abc", ids64(0, 8, 2)},            // a+b (rank 0) then ab+c (rank 1)
+		{"bcab", ids64(0, 9, 7, 2)},        // a+b first (rank 0), then b+c (rank 2)
+		{"あa", ids64(0, 10, 11, 12, 4, 2)}, // あ = E3 81 82 via byte fallback
+		{"xxa", ids64(0, 3, 4, 2)},         // unknown x x fused into one <unk>
+		{"ab <s> c", ids64(0, 7, 0, 6, 2)}, // added token split out first
+		{"ａｂｃ", ids64(0, 8, 2)},            // NFKC full-width
+	}
+	for _, c := range cases {
+		e := tk.Encode(c.text, 0)
+		if !slices.Equal(e.IDs, c.want) {
+			t.Errorf("Encode(%q) = %v %q, want %v", c.text, e.IDs, e.Tokens, c.want)
+		}
+	}
+	e := tk.EncodePair("abc", "a", 0)
+	if !slices.Equal(e.IDs, ids64(0, 8, 2, 2, 4, 2)) || !slices.Equal(e.TypeIDs, ids64(0, 0, 0, 0, 0, 0)) {
+		t.Errorf("pair: %v %v", e.IDs, e.TypeIDs)
+	}
+	// model_max_length 8 from tokenizer_config.json
+	if e := tk.Encode("a b c a b c a", 0); !slices.Equal(e.IDs, ids64(0, 4, 5, 6, 4, 5, 6, 2)) || !e.Truncated {
+		t.Errorf("truncation: %v %v", e.IDs, e.Truncated)
+	}
+	// tokenizers LongestFirst: budget 3, lengths 5 and 2 -> 2 and 1.
+	if e := tk.EncodePair("a a a a a", "b b", 7); !slices.Equal(e.IDs, ids64(0, 4, 4, 2, 2, 5, 2)) {
+		t.Errorf("pair truncation: %v", e.IDs)
+	}
+	// offsets: "ab c" -> ab [0,2), c [3,4)
+	e = tk.Encode("ab c", 0)
+	if want := [][2]int{{0, 0}, {0, 2}, {3, 4}, {0, 0}}; !slices.Equal(e.Offsets, want) {
+		t.Errorf("offsets %v, want %v", e.Offsets, want)
+	}
+	if tk.PadID() != 1 || tk.VocabSize() != 13 || tk.ModelMaxLength() != 8 {
+		t.Errorf("pad %d vocab %d max %d", tk.PadID(), tk.VocabSize(), tk.ModelMaxLength())
+	}
+}
+
+func TestTinyWordPiece(t *testing.T) {
+	tk := loadTiny(t, "wordpiece-tiny")
+	cases := []struct {
+		text string
+		want []int64
+	}{
+		{"Unaffable, hello!", ids64(2, 4, 5, 6, 7, 8, 1, 3)}, // ! not in vocab -> [UNK]
+		{"Café 東京", ids64(2, 11, 10, 1, 3)},                  // accents stripped, CJK chars isolated
+		{"unaffablea", ids64(2, 4, 5, 6, 9, 3)},
+		{"unx", ids64(2, 1, 3)}, // cannot be pieced -> whole word [UNK]
+	}
+	for _, c := range cases {
+		e := tk.Encode(c.text, 0)
+		if !slices.Equal(e.IDs, c.want) {
+			t.Errorf("Encode(%q) = %v %q, want %v", c.text, e.IDs, e.Tokens, c.want)
+		}
+	}
+	e := tk.EncodePair("hello", "una", 0)
+	if !slices.Equal(e.IDs, ids64(2, 8, 3, 4, 9, 3)) || !slices.Equal(e.TypeIDs, ids64(0, 0, 0, 1, 1, 1)) {
+		t.Errorf("pair: %v %v", e.IDs, e.TypeIDs)
+	}
+}
+
+func TestTinyUnigram(t *testing.T) {
+	tk := loadTiny(t, "unigram-tiny")
+	cases := []struct {
+		text string
+		want []int64
+	}{
+		{"abc", ids64(2, 6)},     // ▁ab+c = -7 beats ▁+abc = -8, ▁+ab+c = -8.5
+		{"ab d", ids64(2, 1, 0)}, // ▁ab | ▁ + unknown d
+		{"dd", ids64(1, 0)},      // consecutive unknowns fused
+		{"  a", ids64(1, 1, 3)},  // Metaspace: ▁ | ▁a
+	}
+	for _, c := range cases {
+		e := tk.Encode(c.text, 0)
+		if !slices.Equal(e.IDs, c.want) {
+			t.Errorf("Encode(%q) = %v %q, want %v", c.text, e.IDs, e.Tokens, c.want)
+		}
+	}
+}
