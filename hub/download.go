@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -304,6 +305,14 @@ func (c *Client) transfer(ctx context.Context, u, dst string, size int64, report
 	if size >= 0 && off == size {
 		return off > 0, nil // complete already; verify decides
 	}
+	// A stalled connection is cut after ReadTimeout without a byte, and
+	// the caller resumes it like a dropped one.
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stalled atomic.Bool
+	idle := time.AfterFunc(c.opts.ReadTimeout, func() { stalled.Store(true); cancel() })
+	defer idle.Stop()
 	req, err := c.newRequest(ctx, http.MethodGet, u)
 	if err != nil {
 		return false, err
@@ -314,8 +323,11 @@ func (c *Client) transfer(ctx context.Context, u, dst string, size int64, report
 	}
 	resp, err := c.dl.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
+		if parent.Err() != nil {
+			return false, parent.Err()
+		}
+		if stalled.Load() {
+			err = fmt.Errorf("GET %s: no answer for %v: %w", redactURL(req.URL), c.opts.ReadTimeout, err)
 		}
 		return false, retriable{err}
 	}
@@ -357,6 +369,7 @@ func (c *Client) transfer(ctx context.Context, u, dst string, size int64, report
 	buf := make([]byte, 256<<10)
 	for {
 		n, rerr := resp.Body.Read(buf)
+		idle.Reset(c.opts.ReadTimeout)
 		if n > 0 {
 			if _, werr := f.Write(buf[:n]); werr != nil {
 				return resumed, werr
@@ -368,8 +381,11 @@ func (c *Client) transfer(ctx context.Context, u, dst string, size int64, report
 			break
 		}
 		if rerr != nil {
-			if ctx.Err() != nil {
-				return resumed, ctx.Err()
+			if parent.Err() != nil {
+				return resumed, parent.Err()
+			}
+			if stalled.Load() {
+				rerr = fmt.Errorf("no byte for %v: %w", c.opts.ReadTimeout, rerr)
 			}
 			return resumed, retriable{fmt.Errorf("GET %s: after %d bytes: %w", redactURL(req.URL), done, rerr)}
 		}

@@ -36,6 +36,7 @@ type fakeHub struct {
 	mu          sync.Mutex
 	ignoreRange bool
 	dropAfter   map[string]int // path -> bytes served before the first GET is cut
+	stallAfter  map[string]int // path -> bytes served before the first GET stalls
 	corrupt     map[string]bool
 	log         []string // "METHOD path range=... auth=..." per request, both servers
 	hub, cdn    *httptest.Server
@@ -44,12 +45,13 @@ type fakeHub struct {
 func newFakeHub(t *testing.T, typ, id string) *fakeHub {
 	f := &fakeHub{
 		t: t, typ: typ, id: id,
-		refs:      map[string]string{"main": strings.Repeat("a1", 20)},
-		files:     map[string][]byte{},
-		lfs:       map[string]bool{},
-		pageSize:  1000,
-		dropAfter: map[string]int{},
-		corrupt:   map[string]bool{},
+		refs:       map[string]string{"main": strings.Repeat("a1", 20)},
+		files:      map[string][]byte{},
+		lfs:        map[string]bool{},
+		pageSize:   1000,
+		dropAfter:  map[string]int{},
+		stallAfter: map[string]int{},
+		corrupt:    map[string]bool{},
 	}
 	f.hub = httptest.NewServer(http.HandlerFunc(f.serveHub))
 	f.cdn = httptest.NewServer(http.HandlerFunc(f.serveCDN))
@@ -220,7 +222,22 @@ func (f *fakeHub) serveBytes(w http.ResponseWriter, r *http.Request, name string
 		delete(f.dropAfter, name)
 	}
 	corrupt := f.corrupt[name]
+	stall, stalling := f.stallAfter[name]
+	if stalling && r.Method == http.MethodGet {
+		delete(f.stallAfter, name)
+	}
 	f.mu.Unlock()
+	if stalling && r.Method == http.MethodGet {
+		w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(content[:stall])
+		w.(http.Flusher).Flush()
+		select { // hang until the client gives up
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+		return
+	}
 	if corrupt {
 		content = bytes.ToUpper(content)
 	}

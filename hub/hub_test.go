@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Independent expectations: `printf 'hello\n' | git hash-object --stdin`
@@ -393,6 +394,27 @@ func TestDroppedConnectionResumes(t *testing.T) {
 	}
 }
 
+func TestStalledConnectionResumes(t *testing.T) {
+	f := modelRepo(t)
+	f.stallAfter["weights.bin"] = 4096
+	c := f.client(Options{ReadTimeout: 200 * time.Millisecond})
+	start := time.Now()
+	p, err := c.Download(context.Background(), Repo{ID: "org/tiny-model"}, "weights.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(p); !bytes.Equal(got, f.files["weights.bin"]) {
+		t.Fatal("content differs")
+	}
+	gets := f.requests("cdn GET")
+	if len(gets) != 2 || !strings.Contains(gets[1], `range="bytes=4096-"`) {
+		t.Fatalf("cdn GETs = %v, want a resumed GET from byte 4096", gets)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("stall detected after %v", d)
+	}
+}
+
 func TestDroppedConnectionGivesUp(t *testing.T) {
 	f := modelRepo(t)
 	f.dropAfter["weights.bin"] = 10
@@ -532,6 +554,12 @@ func TestOptionsFromEnv(t *testing.T) {
 			Options{Endpoint: DefaultEndpoint, CacheDir: "/home/u/hc", Token: "hf_env", Offline: true}},
 		{"legacy", map[string]string{"HOME": "/home/u", "HUGGINGFACE_HUB_CACHE": "$HOME/legacy", "HUGGING_FACE_HUB_TOKEN": "hf_old", "HF_HUB_OFFLINE": "0"},
 			Options{Endpoint: DefaultEndpoint, CacheDir: "/home/u/legacy", Token: "hf_old"}},
+	}
+	timeouts := optionsFromEnv(func(k string) string {
+		return map[string]string{"HF_HUB_ETAG_TIMEOUT": "2.5", "HF_HUB_DOWNLOAD_TIMEOUT": "7"}[k]
+	})
+	if timeouts.MetadataTimeout != 2500*time.Millisecond || timeouts.ReadTimeout != 7*time.Second {
+		t.Errorf("timeouts = %v, %v; want 2.5s, 7s", timeouts.MetadataTimeout, timeouts.ReadTimeout)
 	}
 	for _, tc := range tests {
 		got := optionsFromEnv(func(k string) string { return tc.env[k] })

@@ -32,6 +32,9 @@ type Options struct {
 	// MetadataTimeout bounds the metadata calls (revision resolution, HEAD,
 	// listing pages); HF_HUB_ETAG_TIMEOUT, default 10 s.
 	MetadataTimeout time.Duration
+	// ReadTimeout aborts (and then resumes) a download that receives no
+	// byte for this long; HF_HUB_DOWNLOAD_TIMEOUT, default 30 s.
+	ReadTimeout time.Duration
 	// Retries is how many times a failed transfer is resumed before giving
 	// up (default 5). Negative disables retries.
 	Retries int
@@ -63,7 +66,8 @@ type Progress struct {
 // huggingface_hub reads: HF_ENDPOINT, HF_HOME, HF_HUB_CACHE (legacy
 // HUGGINGFACE_HUB_CACHE), XDG_CACHE_HOME, HF_TOKEN (legacy
 // HUGGING_FACE_HUB_TOKEN), HF_TOKEN_PATH (default $HF_HOME/token),
-// HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) and HF_HUB_ETAG_TIMEOUT.
+// HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE), HF_HUB_ETAG_TIMEOUT and
+// HF_HUB_DOWNLOAD_TIMEOUT.
 func FromEnv() Options {
 	return optionsFromEnv(os.Getenv)
 }
@@ -96,12 +100,17 @@ func optionsFromEnv(getenv func(string) string) Options {
 		}
 	}
 	o.Offline = truthy(getenv("HF_HUB_OFFLINE")) || truthy(getenv("TRANSFORMERS_OFFLINE"))
-	if s := getenv("HF_HUB_ETAG_TIMEOUT"); s != "" {
-		if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 {
-			o.MetadataTimeout = time.Duration(f * float64(time.Second))
-		}
-	}
+	o.MetadataTimeout = seconds(getenv("HF_HUB_ETAG_TIMEOUT"))
+	o.ReadTimeout = seconds(getenv("HF_HUB_DOWNLOAD_TIMEOUT"))
 	return o
+}
+
+// seconds parses a positive number of seconds; anything else is 0.
+func seconds(s string) time.Duration {
+	if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil && f > 0 {
+		return time.Duration(f * float64(time.Second))
+	}
+	return 0
 }
 
 // hfHome returns $HF_HOME, else $XDG_CACHE_HOME/huggingface, else
@@ -165,6 +174,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.MetadataTimeout <= 0 {
 		o.MetadataTimeout = 10 * time.Second
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 30 * time.Second
 	}
 	if o.Retries == 0 {
 		o.Retries = 5
