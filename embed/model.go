@@ -3,9 +3,9 @@ package embed
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
+	"github.com/jretrieve/jretrieve/catalog"
 	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
 	_ "github.com/jretrieve/jretrieve/onnx/ort" // default backend
@@ -29,18 +29,11 @@ type Model struct {
 	stats     onnx.StatsCounter
 }
 
-// DefaultResolver accepts only local directories. Model names from the
-// catalog are resolved by the caller (see WithResolver).
-func DefaultResolver(ctx context.Context, name string) (string, Prefixes, bool, error) {
-	return "", Prefixes{}, false, fmt.Errorf("embed: %q is not a model directory, and no resolver for model names is configured (use WithResolver or pass a directory)", name)
-}
-
-// resolve returns the model directory for nameOrDir.
-func resolve(ctx context.Context, nameOrDir string, s *settings) (string, Prefixes, bool, error) {
-	if st, err := os.Stat(nameOrDir); err == nil && st.IsDir() {
-		return nameOrDir, Prefixes{}, false, nil
-	}
-	return s.resolve(ctx, nameOrDir)
+// DefaultResolver resolves directories, catalog names and Hugging Face
+// repository ids with modeldir.Resolve and the Hub settings of the
+// environment (HF_HOME, HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE).
+func DefaultResolver(ctx context.Context, name string) (modeldir.Source, error) {
+	return modeldir.Resolve(ctx, name, nil)
 }
 
 // loaded is what Open and OpenMultiVector share.
@@ -55,17 +48,32 @@ type loaded struct {
 }
 
 func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
-	dir, catPrefixes, fromCatalog, err := resolve(ctx, nameOrDir, s)
+	src, err := s.resolve(ctx, nameOrDir)
 	if err != nil {
 		return nil, err
 	}
+	dir := src.Dir
 	cfg, err := modeldir.Read(dir)
 	if err != nil {
 		return nil, err
 	}
+	if src.ONNX != "" {
+		cfg.ONNX = filepath.Join(dir, src.ONNX)
+	}
 	if s.onnxFile != "" {
 		cfg.ONNX = filepath.Join(dir, s.onnxFile)
 	}
+	// Pooling: the directory's Pooling module > WithPooling > the catalog.
+	if cfg.Pooling == "" {
+		switch {
+		case s.pooling != "":
+			cfg.Pooling = s.pooling
+		case src.InCatalog && src.Model.Pooling != catalog.PoolTokens:
+			cfg.Pooling = string(src.Model.Pooling)
+		}
+	}
+	fromCatalog := src.InCatalog && src.Model.Kind == catalog.Embedder
+	catPrefixes := Prefixes{Query: src.Model.QueryPrefix, Document: src.Model.DocumentPrefix}
 	l := &loaded{cfg: cfg, tok: s.tok, enc: s.encoder, maxLen: cfg.MaxSeqLength}
 	if s.maxLength > 0 {
 		l.maxLen = s.maxLength
@@ -88,6 +96,9 @@ func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
 		l.prefixes = Prefixes{Query: *s.query, Document: *s.doc}
 	}
 	if l.enc == nil {
+		if err := cfg.CheckONNX(); err != nil {
+			return nil, err
+		}
 		if l.enc, err = onnx.Open(s.backend, cfg.ONNX, s.onnx); err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jretrieve/jretrieve/onnx"
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
 	"github.com/jretrieve/jretrieve/tokenizer"
 )
 
@@ -24,16 +25,16 @@ type settings struct {
 	queryMarker string
 	docMarker   string
 	augment     bool
+	pooling     string
 }
 
 func defaults() settings {
 	return settings{backend: "ort", batchSize: 32, resolve: DefaultResolver}
 }
 
-// Resolver turns a model name into a local model directory. It also returns
-// the prefixes to use when the directory itself defines none (ok false: no
-// catalog knowledge).
-type Resolver func(ctx context.Context, name string) (dir string, p Prefixes, ok bool, err error)
+// Resolver turns a model name or directory into a local model directory
+// (see modeldir.Resolve, the default).
+type Resolver func(ctx context.Context, name string) (modeldir.Source, error)
 
 // Prefixes are the texts prepended to queries and documents.
 type Prefixes struct{ Query, Document string }
@@ -102,3 +103,8 @@ func WithMarkers(query, document string) Option {
 // next multiple of 32, as JQaRA's ColBERT evaluator does. Their vectors take
 // part in MaxSim; the sum is divided by the number of real query tokens.
 func WithQueryAugmentation(on bool) Option { return func(s *settings) { s.augment = on } }
+
+// WithPooling sets the pooling mode ("cls", "mean", "lasttoken", "max",
+// "mean_sqrt_len_tokens") for directories without a sentence-transformers
+// Pooling module (e.g. a plain Optimum export); it overrides the catalog.
+func WithPooling(mode string) Option { return func(s *settings) { s.pooling = mode } }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
+	"path/filepath"
 
 	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
@@ -38,8 +38,9 @@ type CrossEncoderOptions struct {
 	Tokenizer tokenizer.Tokenizer
 	// Encoder replaces loading the directory's ONNX file (not closed by Close).
 	Encoder onnx.Encoder
-	// Resolve turns a model name (not a directory) into a directory.
-	Resolve func(ctx context.Context, name string) (string, error)
+	// Resolve turns a model name or directory into a local directory
+	// (default: modeldir.Resolve with the environment's Hub settings).
+	Resolve func(ctx context.Context, name string) (modeldir.Source, error)
 	// SequenceBuckets are the padded lengths of the "go" backend.
 	SequenceBuckets []int
 }
@@ -67,22 +68,26 @@ type CrossEncoder struct {
 
 // OpenCrossEncoder loads a cross-encoder from a model directory holding an
 // ONNX export (model.onnx or onnx/model.onnx with a "logits" output),
-// config.json and the tokenizer files; or from a model name through
-// opts.Resolve.
+// config.json and the tokenizer files, or from a catalog name or Hugging
+// Face repository id (see modeldir.Resolve).
 func OpenCrossEncoder(ctx context.Context, nameOrDir string, opts CrossEncoderOptions) (*CrossEncoder, error) {
-	dir := nameOrDir
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		if opts.Resolve == nil {
-			return nil, fmt.Errorf("rerank: %q is not a model directory, and no resolver for model names is configured", nameOrDir)
-		}
-		var rerr error
-		if dir, rerr = opts.Resolve(ctx, nameOrDir); rerr != nil {
-			return nil, rerr
+	resolve := opts.Resolve
+	if resolve == nil {
+		resolve = func(ctx context.Context, name string) (modeldir.Source, error) {
+			return modeldir.Resolve(ctx, name, nil)
 		}
 	}
+	src, err := resolve(ctx, nameOrDir)
+	if err != nil {
+		return nil, err
+	}
+	dir := src.Dir
 	cfg, err := modeldir.Read(dir)
 	if err != nil {
 		return nil, err
+	}
+	if src.ONNX != "" {
+		cfg.ONNX = filepath.Join(dir, src.ONNX)
 	}
 	c := &CrossEncoder{cfg: cfg, tok: opts.Tokenizer, enc: opts.Encoder, maxLen: cfg.MaxSeqLength,
 		batch: opts.BatchSize, activation: cfg.Activation, positive: cfg.PositiveLabel()}
@@ -107,6 +112,9 @@ func OpenCrossEncoder(ctx context.Context, nameOrDir string, opts CrossEncoderOp
 	}
 	c.padID = int64(c.tok.PadID())
 	if c.enc == nil {
+		if err := cfg.CheckONNX(); err != nil {
+			return nil, err
+		}
 		backend := opts.Backend
 		if backend == "" {
 			backend = "ort"

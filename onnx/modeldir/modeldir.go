@@ -32,7 +32,7 @@ const (
 // Config is what jretrieve needs from a model directory.
 type Config struct {
 	Dir  string
-	ONNX string // path of the ONNX file
+	ONNX string // path of the ONNX file; "" when none was found (see CheckONNX)
 
 	ModelType             string   // config.json model_type
 	Architectures         []string // config.json architectures
@@ -83,10 +83,18 @@ func Read(dir string) (*Config, error) {
 			break
 		}
 	}
-	if c.ONNX == "" {
-		return nil, fmt.Errorf("modeldir: %s: no model.onnx or onnx/model.onnx (export the model with Optimum: optimum-cli export onnx --model ID --task feature-extraction DIR)", dir)
-	}
 	return c, nil
+}
+
+// CheckONNX reports an error when the directory has no ONNX file.
+func (c *Config) CheckONNX() error {
+	if c.ONNX == "" {
+		return fmt.Errorf("modeldir: %s: no model.onnx or onnx/model.onnx (export the model with Optimum: optimum-cli export onnx --model ID --task feature-extraction DIR)", c.Dir)
+	}
+	if _, err := os.Stat(c.ONNX); err != nil {
+		return fmt.Errorf("modeldir: %w", err)
+	}
+	return nil
 }
 
 // readJSON decodes dir/name into v. It returns (false, nil) if the file is absent.
