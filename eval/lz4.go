@@ -17,7 +17,7 @@ import (
 
 // maxDecoded bounds the size of a decompressed .lz4 run (guards against
 // decompression bombs).
-const maxDecoded = 4 << 30
+const maxDecoded = 1 << 30
 
 // ReadLZ4Run reads a ranx .lz4 run: CBOR of {query: {doc: score}} inside an
 // LZ4 frame inside another LZ4 frame (ranx's save_lz4). Map order is kept.
@@ -64,7 +64,9 @@ func lz4ContentSize(b []byte) int64 {
 		return 0
 	}
 	n := binary.LittleEndian.Uint64(b[6:14])
-	if n > maxDecoded {
+	// LZ4 cannot expand data more than ~255x: a larger claim is corrupt
+	// (or hostile) and must not drive the allocation.
+	if n > maxDecoded || n > 256*uint64(len(b)) {
 		return 0
 	}
 	return int64(n)
@@ -373,6 +375,9 @@ func WriteLZ4Run(w io.Writer, run *Run) error {
 var cborEnc, _ = cbor.EncOptions{ShortestFloat: cbor.ShortestFloatNone}.EncMode()
 
 func encodeCBORRun(w io.Writer, run *Run) error {
+	if err := run.checkUTF8(); err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	enc := cborEnc.NewEncoder(bw)
 	writeMapHead(bw, len(run.qs))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Qrels holds relevance judgments: query -> document -> graded relevance.
@@ -86,6 +87,9 @@ func ReadTRECQrels(r io.Reader, name string) (*Qrels, error) {
 		if len(f) != 4 {
 			return nil, fmt.Errorf("%s:%d: want 4 columns (query iter doc rel), got %d", name, line, len(f))
 		}
+		if !utf8.Valid(f[0]) || !utf8.Valid(f[2]) {
+			return nil, fmt.Errorf("%s:%d: query or doc id is not valid UTF-8", name, line)
+		}
 		rel, err := strconv.Atoi(string(f[3]))
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: relevance %q is not an integer", name, line, f[3])
@@ -123,6 +127,9 @@ func WriteTRECQrels(w io.Writer, q *Qrels) error {
 	bw := bufio.NewWriter(w)
 	for _, qid := range q.Queries() {
 		for _, d := range q.order[qid] {
+			if !trecField(qid) || !trecField(d) {
+				return fmt.Errorf("query %q doc %q cannot be written as TREC columns", qid, d)
+			}
 			bw.WriteString(qid)
 			bw.WriteString(" 0 ")
 			bw.WriteString(d)

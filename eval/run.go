@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unicode/utf8"
 )
 
 // Run holds the scores a system gave: query -> document -> score. It keeps
@@ -162,6 +163,22 @@ func (q *runQuery) duplicate(seen map[string]int32) (doc string, first, second i
 		seen[d] = int32(i)
 	}
 	return "", 0, 0, false
+}
+
+// checkUTF8 reports the first query or doc id that is not valid UTF-8
+// (CBOR text strings and JSON require it).
+func (r *Run) checkUTF8() error {
+	for _, q := range r.qs {
+		if !utf8.ValidString(q.id) {
+			return fmt.Errorf("query id %q is not valid UTF-8", q.id)
+		}
+		for _, d := range q.docs {
+			if !utf8.ValidString(d) {
+				return fmt.Errorf("query %q: doc id %q is not valid UTF-8", q.id, d)
+			}
+		}
+	}
+	return nil
 }
 
 // checkScore rejects scores that cannot be ranked.

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Format names a run file format.
@@ -166,6 +167,9 @@ func ReadTRECRun(r io.Reader, file, name string) (*Run, error) {
 		if len(f) != 6 {
 			return nil, fmt.Errorf("%s:%d: want 6 columns (query Q0 doc rank score tag), got %d", file, line, len(f))
 		}
+		if !utf8.Valid(f[0]) || !utf8.Valid(f[2]) {
+			return nil, fmt.Errorf("%s:%d: query or doc id is not valid UTF-8", file, line)
+		}
 		score, err := strconv.ParseFloat(string(f[4]), 64)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: score %q is not a number", file, line, f[4])
@@ -210,6 +214,14 @@ func WriteTRECRun(w io.Writer, run *Run) error {
 	var neg []float64
 	for _, id := range run.Queries() {
 		q := run.query(id)
+		if !trecField(id) {
+			return fmt.Errorf("query id %q cannot be written as a TREC column", id)
+		}
+		for _, d := range q.docs {
+			if !trecField(d) {
+				return fmt.Errorf("query %q: doc id %q cannot be written as a TREC column", id, d)
+			}
+		}
 		order, neg = rankOrder(q.docs, q.scores, TiesRanx, order, neg)
 		for rank, i := range order {
 			buf = buf[:0]
@@ -229,6 +241,20 @@ func WriteTRECRun(w io.Writer, run *Run) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// trecField reports whether s can be a column of a whitespace-separated
+// TREC file.
+func trecField(s string) bool {
+	if s == "" || !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) || s[i] == '\n' {
+			return false
+		}
+	}
+	return true
 }
 
 // ReadJSONRun reads a ranx JSON run {"query": {"doc": score, ...}, ...},
@@ -312,6 +338,9 @@ func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
 // WriteJSONRun writes run as ranx JSON: queries in code point order, documents
 // in insertion order, floats written so that Python reads them as floats.
 func WriteJSONRun(w io.Writer, run *Run) error {
+	if err := run.checkUTF8(); err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var buf []byte
 	bw.WriteByte('{')
