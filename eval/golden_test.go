@@ -110,3 +110,33 @@ func TestJQaRAPublished(t *testing.T) {
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// Facts stated in ../shared/specs/ranx-metrics.md section 2: the MRR@10 of
+// ruri-reranker-large ranges 0.8645-0.9323 over tie orders (published
+// 0.9098), and a stable sort of the file order gives JaColBERTv2.4 nDCG@10
+// 0.6269 where ranx's quicksort order gives 0.6265.
+func TestJQaRASpecTieFacts(t *testing.T) {
+	base := filepath.Join(sharedDir(t), "reference", "jqara")
+	qrels, err := ReadTRECQrelsFile(filepath.Join(base, "qrels.trec"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(run, metric string, ties TiePolicy, want, wantLo, wantHi float64) {
+		t.Helper()
+		r, err := ReadRunFile(filepath.Join(base, "runs", run+".lz4"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Evaluate(qrels, r, []string{metric}, Options{Ties: ties})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi := res.TieRange(metric)
+		if round4(res.Mean[metric]) != want || (wantLo >= 0 && (round4(lo) != wantLo || round4(hi) != wantHi)) {
+			t.Errorf("%s %s (%s ties) = %.4f [%.4f, %.4f], want %.4f [%.4f, %.4f]", run, metric, ties, res.Mean[metric], lo, hi, want, wantLo, wantHi)
+		}
+	}
+	check("ruri-reranker-large", "mrr@10", TiesRanx, 0.9098, 0.8645, 0.9323)
+	check("JaColBERTv2.4", "ndcg@10", TiesRanx, 0.6265, -1, -1)
+	check("JaColBERTv2.4", "ndcg@10", TiesStable, 0.6269, -1, -1)
+}
