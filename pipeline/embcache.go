@@ -188,15 +188,21 @@ func (c *EmbeddingCache) Close() error {
 // chunk texts; every finished chunk is written to the cache before the
 // next starts, so an interrupted run keeps its work. progress, if non-nil,
 // is called with the number of texts done so far (cached ones included).
-func EmbedCached(ctx context.Context, c *EmbeddingCache, fn func(context.Context, []string) ([]float32, error),
+//
+// A nil cache embeds every distinct text; dim must then be given (it is
+// ignored when c is not nil).
+func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(context.Context, []string) ([]float32, error),
 	texts []string, chunk int, progress func(done int)) ([]float32, error) {
-	d := c.key.Dim
+	d := dim
+	if c != nil {
+		d = c.key.Dim
+	}
 	out := make([]float32, len(texts)*d)
 	var missing []string
 	where := map[string][]int{}
 	done := 0
 	for i, t := range texts {
-		if c.Get(t, out[i*d:(i+1)*d]) {
+		if c != nil && c.Get(t, out[i*d:(i+1)*d]) {
 			done++
 			continue
 		}
@@ -223,8 +229,10 @@ func EmbedCached(ctx context.Context, c *EmbeddingCache, fn func(context.Context
 		if len(vecs) != len(batch)*d {
 			return nil, fmt.Errorf("embedder returned %d floats for %d texts of dim %d", len(vecs), len(batch), d)
 		}
-		if err := c.Put(batch, vecs); err != nil {
-			return nil, err
+		if c != nil {
+			if err := c.Put(batch, vecs); err != nil {
+				return nil, err
+			}
 		}
 		for j, t := range batch {
 			for _, i := range where[t] {

@@ -29,7 +29,7 @@ func TestEmbedCachedDedupAndReuse(t *testing.T) {
 	}
 	e := &countingEmbedder{}
 	texts := []string{"abc", "xy", "abc", "z", "xy"}
-	got, err := EmbedCached(context.Background(), c, e.embed, texts, 2, nil)
+	got, err := EmbedCached(context.Background(), c, 0, e.embed, texts, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestEmbedCachedDedupAndReuse(t *testing.T) {
 		t.Errorf("reopened cache holds %d vectors, want 3", c.Len())
 	}
 	e.n = 0
-	if _, err := EmbedCached(context.Background(), c, e.embed, []string{"xy", "new"}, 8, nil); err != nil {
+	if _, err := EmbedCached(context.Background(), c, 0, e.embed, []string{"xy", "new"}, 8, nil); err != nil {
 		t.Fatal(err)
 	}
 	if e.n != 1 {
@@ -76,7 +76,7 @@ func TestEmbeddingCacheTornRecord(t *testing.T) {
 	key := CacheKey{Model: "fake", Dim: 3}
 	c, _ := OpenEmbeddingCache(dir, key)
 	e := &countingEmbedder{}
-	EmbedCached(context.Background(), c, e.embed, []string{"aa", "bb"}, 1, nil)
+	EmbedCached(context.Background(), c, 0, e.embed, []string{"aa", "bb"}, 1, nil)
 	c.Close()
 	// Simulate a crash in the middle of a third record.
 	path := filepath.Join(dir, key.ID(), "vectors.bin")
@@ -91,7 +91,7 @@ func TestEmbeddingCacheTornRecord(t *testing.T) {
 		t.Errorf("cache with torn record holds %d, want 2", c.Len())
 	}
 	e.n = 0
-	EmbedCached(context.Background(), c, e.embed, []string{"cc"}, 1, nil)
+	EmbedCached(context.Background(), c, 0, e.embed, []string{"cc"}, 1, nil)
 	c.Close()
 	c, _ = OpenEmbeddingCache(dir, key)
 	defer c.Close()
@@ -113,7 +113,7 @@ func TestEmbedCachedInterruptKeepsWork(t *testing.T) {
 		}
 		return (&countingEmbedder{}).embed(ctx, texts)
 	}
-	_, err := EmbedCached(ctx, c, fn, []string{"a", "b", "c", "d", "e"}, 2, nil)
+	_, err := EmbedCached(ctx, c, 0, fn, []string{"a", "b", "c", "d", "e"}, 2, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
