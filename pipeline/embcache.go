@@ -280,4 +280,3 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
-
