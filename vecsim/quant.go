@@ -253,15 +253,48 @@ func int8DotsGeneric(q []int8, codes []uint8, stride int, out []int32) {
 	}
 }
 
-// rescore re-scores hits exactly with the Flat kernel order and returns them
-// sorted best first (all of them; callers cut to k).
+// rescore re-scores hits exactly with the Flat kernel and returns them
+// sorted best first (all of them; callers cut to k). NaN scores are dropped.
 func (f *Flat) rescore(q []float32, hits []Hit, k int) []Hit {
-	out := make([]Hit, len(hits))
+	idx := make([]int, len(hits))
 	for i, h := range hits {
-		out[i] = Hit{Index: h.Index, Score: f.exactScore(q, h.Index)}
+		idx[i] = h.Index
+	}
+	scores := f.scoreDocs(q, idx)
+	out := make([]Hit, 0, len(hits))
+	for i, s := range scores {
+		if s == s {
+			out = append(out, Hit{Index: idx[i], Score: s})
+		}
 	}
 	sortHits(out)
 	_ = k
+	return out
+}
+
+// scoreDocs returns the Flat scores of documents idx for q. The documents
+// are gathered into a panel block and scored by the same kernel as Search,
+// so the scores are bit-identical to Search's.
+func (f *Flat) scoreDocs(q []float32, idx []int) []float32 {
+	dim := f.dim
+	out := make([]float32, len(idx))
+	qp := packQueries(Matrix{Rows: 1, Dim: dim, Data: q})
+	blk := make([]float32, blockDocs*dim)
+	var tile [tileLen]float32
+	var rmax [kernQ]float32
+	for c0 := 0; c0 < len(idx); c0 += blockDocs {
+		c1 := min(c0+blockDocs, len(idx))
+		clear(blk)
+		for j, i := range idx[c0:c1] {
+			src := f.packed[(i/panelW)*panelW*dim+i%panelW:]
+			dst := blk[(j/panelW)*panelW*dim+j%panelW:]
+			for k := 0; k < dim; k++ {
+				dst[k*panelW] = src[k*panelW]
+			}
+		}
+		kernTile(qp, blk, dim, &tile, &rmax)
+		copy(out[c0:c1], tile[:c1-c0])
+	}
 	return out
 }
 
