@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Snapshot downloads the files of the repository that match patterns (all
@@ -88,6 +89,9 @@ func compilePatterns(patterns []string) (func(string) bool, error) {
 	}
 	res := make([]*regexp.Regexp, 0, len(patterns))
 	for _, p := range patterns {
+		if !utf8.ValidString(p) {
+			return nil, fmt.Errorf("hub: pattern %q is not valid UTF-8", p)
+		}
 		if strings.HasSuffix(p, "/") {
 			p += "*"
 		}
@@ -98,6 +102,9 @@ func compilePatterns(patterns []string) (func(string) bool, error) {
 		res = append(res, re)
 	}
 	return func(name string) bool {
+		if !utf8.ValidString(name) {
+			return false
+		}
 		for _, re := range res {
 			if re.MatchString(name) {
 				return true
