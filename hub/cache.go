@@ -29,6 +29,15 @@ type Repo struct {
 	Revision string
 }
 
+// Model names a model repository at its default revision ("main").
+func Model(id string) Repo { return Repo{ID: id, Type: TypeModel} }
+
+// Dataset names a dataset repository at its default revision ("main").
+func Dataset(id string) Repo { return Repo{ID: id, Type: TypeDataset} }
+
+// At returns r pinned to a revision (branch, tag, commit or ref).
+func (r Repo) At(revision string) Repo { r.Revision = revision; return r }
+
 func (r Repo) typ() string {
 	if r.Type == "" {
 		return TypeModel

@@ -267,7 +267,10 @@ func TestDatasetRevisionEscaping(t *testing.T) {
 	f.files["default/test/0000.parquet"] = bigContent(5000)
 	f.lfs["default/test/0000.parquet"] = true
 	c := f.client(Options{})
-	repo := Repo{ID: "org/data", Type: TypeDataset, Revision: "refs/convert/parquet"}
+	repo := Dataset("org/data").At("refs/convert/parquet")
+	if repo != (Repo{ID: "org/data", Type: TypeDataset, Revision: "refs/convert/parquet"}) || Model("a/b") != (Repo{ID: "a/b", Type: TypeModel}) {
+		t.Fatalf("constructors: %+v", repo)
+	}
 	p, err := c.Download(context.Background(), repo, "default/test/0000.parquet")
 	if err != nil {
 		t.Fatal(err)
