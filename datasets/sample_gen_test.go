@@ -20,9 +20,9 @@ import (
 //	go test ./datasets -run TestSampleUpToDate -update
 
 type samplePassage struct {
-	id           int64
-	title, text  string
-	topic        int
+	id          int64
+	title, text string
+	topic       int
 }
 
 type sampleQuestion struct {
