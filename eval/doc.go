@@ -28,4 +28,19 @@
 // significant wins with ranx-style superscript letters, adds bootstrap 95%
 // confidence intervals, and writes the table as text, Markdown, CSV, JSON or
 // LaTeX. Fuse combines runs with RRF, CombSUM or CombMNZ.
+//
+// Writing: WriteRunFile picks the format from the extension and writes
+// through a temporary file and a rename. The .lz4 and JSON writers keep each
+// query's document order (so a round trip preserves ranx's tie order); the
+// TREC writer lists documents ranked (ranx order, rank from 1), as ranx's
+// own TREC export does, so ties in a TREC copy are re-sorted on reading just
+// as ranx would re-sort them.
+//
+// Command line (cmd/jretrieve):
+//
+//	jretrieve evaluate --qrels qrels.trec [--metrics ndcg@10,mrr@10] [--ties ranx|trec|stable]
+//	    [--format text|markdown|csv|json|latex] [--make-comparable] [--test student|fisher|none]
+//	    [--bonferroni] [--ci] RUN...
+//	jretrieve fuse --method rrf|combsum|combmnz [--norm minmax|zscore] -o fused.lz4 RUN...
+//	jretrieve convert IN OUT
 package eval

@@ -154,8 +154,15 @@ func evaluateParsed(q *Qrels, jc *judgmentCache, r *Run, ms []Metric, opt Option
 		ranked []int
 		lo, hi []int
 	)
+	burges := false
+	for _, m := range ms {
+		burges = burges || m.kind == mNDCGBurges || m.kind == mDCGBurges
+	}
 	for qi, id := range jc.queries {
 		j := jc.j[id]
+		if burges && len(j.sorted) > 0 && j.sorted[0] > maxBurgesRel {
+			return nil, fmt.Errorf("query %q: relevance %d too large for a 2^rel-1 gain (max %d)", id, j.sorted[0], maxBurgesRel)
+		}
 		rq := r.query(id)
 		var docs []string
 		var scores []float64
@@ -189,6 +196,9 @@ func evaluateParsed(q *Qrels, jc *judgmentCache, r *Run, ms []Metric, opt Option
 	}
 	return res, nil
 }
+
+// maxBurgesRel keeps 2^rel - 1 finite.
+const maxBurgesRel = 1000
 
 // tieBounds returns the relevance vectors with each tied group ordered
 // relevance ascending (lo) and descending (hi). It returns nil, nil when no

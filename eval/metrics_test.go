@@ -240,3 +240,17 @@ func TestPairwiseSum(t *testing.T) {
 		t.Errorf("small sum %v", got)
 	}
 }
+
+func TestBurgesHugeRelevance(t *testing.T) {
+	q := NewQrels()
+	q.Add("q", "a", 5000)
+	r := NewRun("r")
+	r.Add("q", "a", 1)
+	if _, err := Evaluate(q, r, []string{"ndcg_burges@10"}, Options{}); err == nil || !strings.Contains(err.Error(), `"q"`) {
+		t.Errorf("err = %v", err)
+	}
+	res, err := Evaluate(q, r, []string{"ndcg@10"}, Options{})
+	if err != nil || res.Mean["ndcg@10"] != 1 {
+		t.Errorf("linear gain: %v %v", res, err)
+	}
+}
