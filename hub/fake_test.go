@@ -38,6 +38,7 @@ type fakeHub struct {
 	dropAfter   map[string]int // path -> bytes served before the first GET is cut
 	stallAfter  map[string]int // path -> bytes served before the first GET stalls
 	corrupt     map[string]bool
+	renamed     bool     // serve old-org/<name> as a redirect to org/<name>
 	log         []string // "METHOD path range=... auth=..." per request, both servers
 	hub, cdn    *httptest.Server
 }
@@ -109,6 +110,12 @@ func (f *fakeHub) serveHub(w http.ResponseWriter, r *http.Request) {
 	f.record(r, "hub")
 	p := r.URL.EscapedPath()
 	api := "/api/" + f.typ + "s/" + f.id + "/"
+	if old := f.prefix() + "old-org/" + strings.TrimPrefix(f.id, "org/") + "/"; f.renamed && strings.HasPrefix(p, old) {
+		// A renamed repository: relative redirect to the new name.
+		w.Header().Set("Location", f.prefix()+f.id+"/"+strings.TrimPrefix(p, old))
+		w.WriteHeader(http.StatusTemporaryRedirect)
+		return
+	}
 	switch {
 	case strings.HasPrefix(p, api+"revision/"):
 		rev, _ := url.PathUnescape(strings.TrimPrefix(p, api+"revision/"))

@@ -261,6 +261,27 @@ func TestDownloadSingleFileUsesHEAD(t *testing.T) {
 	}
 }
 
+func TestRenamedRepoRelativeRedirect(t *testing.T) {
+	f := modelRepo(t)
+	f.renamed = true
+	c := f.client(Options{})
+	for _, name := range []string{"config.json", "tokenizer.json"} {
+		p, err := c.Download(context.Background(), Repo{ID: "old-org/tiny-model"}, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(p); !bytes.Equal(got, f.files[name]) {
+			t.Errorf("%s: content differs", name)
+		}
+		if !strings.Contains(p, "models--old-org--tiny-model") {
+			t.Errorf("cached under %s, want the requested name", p)
+		}
+	}
+	if n := len(f.requests("hub HEAD /old-org/")); n != 2 {
+		t.Errorf("HEAD requests on the old name = %d, want 2", n)
+	}
+}
+
 func TestDatasetRevisionEscaping(t *testing.T) {
 	f := newFakeHub(t, "dataset", "org/data")
 	f.refs["refs/convert/parquet"] = strings.Repeat("b2", 20)
