@@ -36,6 +36,7 @@ func (a aligned) span(i, j int) (int, int) {
 	if len(a.s) == 0 {
 		return 0, 0
 	}
+	j = min(j, len(a.s))
 	if j <= i {
 		if i < len(a.b) {
 			return a.b[i], a.b[i]

@@ -258,6 +258,7 @@ func identityMap(text string) nfkcMap {
 
 // span maps a byte span of the normalized text back to the input.
 func (m nfkcMap) span(b, e int) (int, int) {
+	e = min(e, len(m.begin))
 	if b >= len(m.begin) || e <= b {
 		if len(m.end) == 0 {
 			return 0, 0
@@ -303,12 +304,14 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 			words := b.splitWords(m.s)
 			pos := 0
 			for _, w := range words {
-				i := strings.Index(m.s[pos:], w)
-				if i < 0 {
-					continue // cannot happen for a well-behaved splitter
+				// Words are substrings of the text in order; a splitter
+				// that rewrites surfaces still gets its words tokenized,
+				// with offsets at the current position.
+				wb := pos
+				if i := strings.Index(m.s[pos:], w); i >= 0 {
+					wb = pos + i
+					pos = wb + len(w)
 				}
-				wb := pos + i
-				pos = wb + len(w)
 				if b.lower && !b.neverSplit[w] {
 					w = pyLower(w)
 				}
