@@ -3,6 +3,7 @@ package analysis
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -146,9 +147,9 @@ func TestAgainstMecabIPA(t *testing.T) {
 	lines := referenceCorpus(t)
 	ref := mecabWakati(t, dir, lines)
 	a := mustNew(t, Options{Dict: IPA})
-	ours := make([][]string, len(lines))
-	for i, l := range lines {
-		ours[i] = a.Wakati(l)
+	ours, err := a.WakatiBatch(context.Background(), lines)
+	if err != nil {
+		t.Fatal(err)
 	}
 	g := compare(lines, ref, ours)
 	t.Logf("kagome ipa vs mecab + mecab-ipadic-utf8: %v", g)
@@ -168,9 +169,9 @@ func TestAgainstMecabUniDic31(t *testing.T) {
 	lines := referenceCorpus(t)
 	ref := mecabWakati(t, dir, lines)
 	a := mustNew(t, Options{Dict: Uni})
-	ours := make([][]string, len(lines))
-	for i, l := range lines {
-		ours[i] = a.Wakati(l)
+	ours, err := a.WakatiBatch(context.Background(), lines)
+	if err != nil {
+		t.Fatal(err)
 	}
 	g := compare(lines, ref, ours)
 	t.Logf("kagome uni (UniDic 2.1.2) vs mecab + unidic-mecab (UniDic 3.1.1): %v", g)
