@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jretrieve/jretrieve/embed"
 	"github.com/jretrieve/jretrieve/onnx/ort"
@@ -49,9 +51,10 @@ func requireORTBench(b *testing.B) {
 	}
 }
 
-// bareORT runs ONNX Runtime directly on pre-tokenized, pre-padded inputs with
-// preallocated tensors: the anchor the embedder is compared with.
-func bareORT(b *testing.B, dir string, texts []string) {
+// newBareORT prepares ONNX Runtime called directly on pre-tokenized,
+// pre-padded inputs with preallocated tensors: the anchor the embedder is
+// compared with. run performs one inference.
+func newBareORT(b *testing.B, dir string, texts []string) (run func() error, done func()) {
 	requireORTBench(b)
 	tk, err := tokenizer.Load(dir)
 	if err != nil {
@@ -72,21 +75,19 @@ func bareORT(b *testing.B, dir string, texts []string) {
 			mask[i*seqLen+j] = 1
 		}
 	}
+	var vals []ortgo.Value
 	shape := ortgo.NewShape(int64(n), int64(seqLen))
-	var ins []ortgo.Value
 	for _, d := range [][]int64{ids, mask, types} {
 		t, err := ortgo.NewTensor(shape, d)
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer t.Destroy()
-		ins = append(ins, t)
+		vals = append(vals, t)
 	}
 	out, err := ortgo.NewEmptyTensor[float32](ortgo.NewShape(int64(n), int64(seqLen), 768))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer out.Destroy()
 	so, err := ortgo.NewSessionOptions()
 	if err != nil {
 		b.Fatal(err)
@@ -97,21 +98,32 @@ func bareORT(b *testing.B, dir string, texts []string) {
 	so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0")
 	s, err := ortgo.NewAdvancedSession(filepath.Join(dir, "model.onnx"),
 		[]string{"input_ids", "attention_mask", "token_type_ids"}, []string{"last_hidden_state"},
-		ins, []ortgo.Value{out}, so)
+		vals[:3], []ortgo.Value{out}, so)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Destroy()
-	if err := s.Run(); err != nil { // warm-up
+	vals = append(vals, out)
+	return s.Run, func() {
+		s.Destroy()
+		for _, v := range vals {
+			v.Destroy()
+		}
+	}
+}
+
+func bareORT(b *testing.B, dir string, texts []string) {
+	run, done := newBareORT(b, dir, texts)
+	defer done()
+	if err := run(); err != nil { // warm-up
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for range b.N {
-		if err := s.Run(); err != nil {
+		if err := run(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "seq/s")
+	b.ReportMetric(float64(len(texts)*b.N)/b.Elapsed().Seconds(), "seq/s")
 }
 
 // embedder runs the full embedder (tokenization, length-sorted batching,
@@ -154,4 +166,64 @@ func BenchmarkSingle128(b *testing.B) {
 	b.Run("bare-ort", func(b *testing.B) { bareORT(b, dir, texts) })
 	b.Run("embedder-ort", func(b *testing.B) { embedder(b, dir, "ort", texts) })
 	b.Run("embedder-go", func(b *testing.B) { embedder(b, dir, "go", texts) })
+}
+
+// BenchmarkEmbedderVsBareORT alternates bare ORT and the embedder (ORT
+// backend) on the same texts, b.N rounds each (use -benchtime=Nx), and
+// reports the median seq/s of both and their ratio (the anchor:
+// embedder/bare >= 0.95). Alternating keeps a loaded shared machine from
+// favouring one side.
+func BenchmarkEmbedderVsBareORT(b *testing.B) {
+	dir := benchModel(b)
+	for _, shape := range []struct {
+		name   string
+		n, len int
+	}{{"32x128", 32, 128}, {"1x128", 1, 128}} {
+		b.Run(shape.name, func(b *testing.B) {
+			texts := benchTexts(shape.n, shape.len)
+			run, done := newBareORT(b, dir, texts)
+			defer done()
+			ctx := context.Background()
+			m, err := embed.Open(ctx, dir, embed.WithPrefixes("", ""), embed.WithBatchSize(32))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			if err := run(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := m.EmbedDocuments(ctx, texts); err != nil {
+				b.Fatal(err)
+			}
+			var bare, emb []float64
+			b.ResetTimer()
+			for range b.N {
+				t0 := time.Now()
+				if err := run(); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if _, err := m.EmbedDocuments(ctx, texts); err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				bare = append(bare, t1.Sub(t0).Seconds())
+				emb = append(emb, t2.Sub(t1).Seconds())
+			}
+			mb, me := median(bare), median(emb)
+			b.ReportMetric(float64(shape.n)/mb, "bare-seq/s")
+			b.ReportMetric(float64(shape.n)/me, "embedder-seq/s")
+			b.ReportMetric(me*1000, "embedder-ms/op")
+			b.ReportMetric(mb/me, "ratio")
+		})
+	}
+}
+
+func median(x []float64) float64 {
+	s := append([]float64(nil), x...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -1,6 +1,3 @@
-// Package embed turns Japanese text into dense vectors with bi-encoder models
-// (Ruri, GLuCoSE, RoSEtta, AMBER, SimCSE-ja, ...), applying each model's own
-// prefixes, pooling and normalization.
 package embed
 
 import "context"

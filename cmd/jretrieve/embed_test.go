@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/jretrieve/jretrieve/onnx/onnxtest"
+)
+
+func TestEmbedCommand(t *testing.T) {
+	ref, err := onnxtest.Load("bert-tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want onnxtest.Item
+	for _, it := range ref.Items {
+		if it.Kind == "document" && it.Text == "hello world" {
+			want = it
+		}
+	}
+	var out, errb bytes.Buffer
+	code := runMain(context.Background(), []string{"embed", "--model", onnxtest.Dir("bert-tiny"), "--backend", "go", "hello world"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var line struct {
+		Text   string
+		Tokens int
+		Vector []float32
+	}
+	if err := json.Unmarshal(out.Bytes(), &line); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if line.Text != "hello world" || line.Tokens != len(want.InputIDs) {
+		t.Fatalf("got %q with %d tokens, want %d", line.Text, line.Tokens, len(want.InputIDs))
+	}
+	if d, err := onnxtest.MaxAbsDiff(line.Vector, want.Normalized); err != nil || d > onnxtest.Tolerance {
+		t.Fatalf("vector differs from torch: %v %v", d, err)
+	}
+	if code := runMain(context.Background(), []string{"embed", "x"}, &out, &errb); code != 2 {
+		t.Fatalf("missing --model: exit %d, want 2", code)
+	}
+}
