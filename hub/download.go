@@ -80,7 +80,7 @@ func (c *Client) Download(ctx context.Context, repo Repo, filename string) (stri
 	if p, ok := rc.cachedFile(commit, filename); ok {
 		return p, nil
 	}
-	return c.fetch(ctx, repo, commit, File{Path: filename, Size: meta.Size}, meta.ETag)
+	return c.fetch(ctx, repo, commit, File{Path: filename, Size: meta.Size}, meta.ETag, 1, 1)
 }
 
 // head asks the resolve endpoint for a file's commit, ETag and size. It
@@ -154,14 +154,14 @@ func (r retriable) Unwrap() error { return r.err }
 
 // fetch downloads the blob of f (named etag) unless present, verifies it
 // and links it into snapshots/<commit>/. f.Size < 0 means unknown.
-func (c *Client) fetch(ctx context.Context, repo Repo, commit string, f File, etag string) (string, error) {
+func (c *Client) fetch(ctx context.Context, repo Repo, commit string, f File, etag string, nth, of int) (string, error) {
 	if err := checkETag(etag); err != nil {
 		return "", fmt.Errorf("hub: %s: %s: %w", repo, f.Path, err)
 	}
 	rc := c.repoCache(repo)
 	blob := rc.blob(etag)
 	if !blobOK(blob, f.Size) {
-		if err := c.fetchBlob(ctx, repo, commit, f, etag, blob); err != nil {
+		if err := c.fetchBlob(ctx, repo, commit, f, etag, blob, nth, of); err != nil {
 			return "", err
 		}
 	}
@@ -177,7 +177,7 @@ func blobOK(blob string, size int64) bool {
 	return err == nil && st.Mode().IsRegular() && (size < 0 || st.Size() == size)
 }
 
-func (c *Client) fetchBlob(ctx context.Context, repo Repo, commit string, f File, etag, blob string) error {
+func (c *Client) fetchBlob(ctx context.Context, repo Repo, commit string, f File, etag, blob string, nth, of int) error {
 	if err := os.MkdirAll(filepath.Dir(blob), 0o755); err != nil {
 		return fmt.Errorf("hub: %w", err)
 	}
@@ -202,7 +202,7 @@ func (c *Client) fetchBlob(ctx context.Context, repo Repo, commit string, f File
 	incomplete := blob + ".incomplete"
 	report := func(done int64, total int64, last bool) {
 		if c.opts.Progress != nil {
-			c.opts.Progress(Progress{Repo: repo, File: f.Path, Downloaded: done, Total: total, Done: last})
+			c.opts.Progress(Progress{Repo: repo, File: f.Path, Index: nth, Files: of, Downloaded: done, Total: total, Done: last})
 		}
 	}
 	freshRetry := false

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -179,10 +181,19 @@ func TestSnapshotLayoutAndToken(t *testing.T) {
 
 func TestSnapshotPatterns(t *testing.T) {
 	f := modelRepo(t)
-	c := f.client(Options{})
+	var done []string
+	c := f.client(Options{Progress: func(p Progress) {
+		if p.Done {
+			done = append(done, fmt.Sprintf("%d/%d %s %d", p.Index, p.Files, p.File, p.Downloaded))
+		}
+	}})
 	dir, err := c.Snapshot(context.Background(), Repo{ID: "org/tiny-model"}, []string{"*.json", "data/"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	wantDone := []string{"1/4 1_Pooling/config.json 34", "2/4 config.json 19", "3/4 data/sub/dir/deep.txt 5", "4/4 tokenizer.json 3"}
+	if !slices.Equal(done, wantDone) {
+		t.Errorf("progress = %q, want %q", done, wantDone)
 	}
 	got, err := walkSnapshot(dir)
 	if err != nil {

@@ -53,6 +53,9 @@ type Progress struct {
 	Repo Repo
 	// File is the path of the file in the repository.
 	File string
+	// Index counts the files transferred by one call (1-based) out of
+	// Files: Snapshot reports i of the n files it has to download.
+	Index, Files int
 	// Downloaded counts the bytes of the file present locally so far
 	// (a resumed download starts above zero).
 	Downloaded int64

@@ -41,19 +41,22 @@ func (c *Client) Snapshot(ctx context.Context, repo Repo, patterns []string) (st
 	}
 	rc := c.repoCache(repo)
 	n := 0
+	var todo []File
 	for _, f := range files {
 		if !match(f.Path) {
 			continue
 		}
 		n++
-		if _, ok := rc.cachedFile(commit, f.Path); ok {
-			continue
+		if _, ok := rc.cachedFile(commit, f.Path); !ok {
+			todo = append(todo, f)
 		}
+	}
+	for i, f := range todo {
 		size := f.Size
 		if f.LFS != nil {
 			size = f.LFS.Size
 		}
-		if _, err := c.fetch(ctx, repo, commit, File{Path: f.Path, Size: size, OID: f.OID, LFS: f.LFS}, f.ETag()); err != nil {
+		if _, err := c.fetch(ctx, repo, commit, File{Path: f.Path, Size: size, OID: f.OID, LFS: f.LFS}, f.ETag(), i+1, len(todo)); err != nil {
 			return "", err
 		}
 	}

@@ -36,6 +36,7 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cacheDir := fs.String("cache-dir", "", "cache directory (default $HF_HUB_CACHE or $HF_HOME/hub)")
 	offline := fs.Bool("offline", false, "resolve from the cache only (like HF_HUB_OFFLINE=1)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	list := fs.Bool("list", false, "list the repository's files (path, size, sha256 of LFS files) instead of downloading")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -44,6 +45,9 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("%w: missing REPO", errUsage)
 	}
 	repoID, files := fs.Arg(0), fs.Args()[1:]
+	if *list && len(files) > 0 {
+		return fmt.Errorf("%w: --list takes no FILES", errUsage)
+	}
 	if len(files) > 0 && len(include) > 0 {
 		return fmt.Errorf("%w: give FILES or --include, not both", errUsage)
 	}
@@ -68,6 +72,9 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	c := hub.New(opts)
 	repo := hub.Repo{ID: repoID, Type: *typ, Revision: *revision}
 
+	if *list {
+		return listRepo(ctx, c, repo, stdout)
+	}
 	if len(files) == 0 {
 		dir, err := c.Snapshot(ctx, repo, include)
 		bars.close()
@@ -88,6 +95,23 @@ func runDownload(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
+// listRepo prints "path<TAB>size<TAB>sha256" lines (sha256 "-" for files
+// not stored with LFS), sorted by path.
+func listRepo(ctx context.Context, c *hub.Client, repo hub.Repo, w io.Writer) error {
+	files, err := c.List(ctx, repo)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		sum := "-"
+		if f.LFS != nil {
+			sum = f.LFS.OID
+		}
+		fmt.Fprintf(w, "%s\t%d\t%s\n", f.Path, f.Size, sum)
+	}
+	return nil
+}
+
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
@@ -104,9 +128,13 @@ func (d *downloadBars) report(p hub.Progress) {
 	if d.bar == nil || d.file != p.File {
 		d.close()
 		d.file = p.File
+		desc := path.Base(p.File)
+		if p.Files > 1 {
+			desc = fmt.Sprintf("[%d/%d] %s", p.Index, p.Files, desc)
+		}
 		d.bar = progressbar.NewOptions64(p.Total,
 			progressbar.OptionSetWriter(d.w),
-			progressbar.OptionSetDescription(path.Base(p.File)),
+			progressbar.OptionSetDescription(desc),
 			progressbar.OptionShowBytes(true),
 			progressbar.OptionShowTotalBytes(true),
 			progressbar.OptionSetWidth(20),

@@ -33,7 +33,7 @@ func TestDownloadCommand(t *testing.T) {
 		switch {
 		case p == "/api/models/org/m/revision/main":
 			json.NewEncoder(w).Encode(map[string]string{"sha": commit})
-		case p == "/api/models/org/m/tree/"+commit:
+		case p == "/api/models/org/m/tree/"+commit || p == "/api/models/org/m/tree/main":
 			var entries []map[string]any
 			for _, n := range []string{"config.json", "sub/vocab.txt"} {
 				entries = append(entries, map[string]any{"type": "file", "path": n, "oid": oid(files[n]), "size": len(files[n])})
@@ -86,6 +86,10 @@ func TestDownloadCommand(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(snap, "sub", "vocab.txt")); err != nil || !bytes.Equal(b, files["sub/vocab.txt"]) {
 		t.Fatalf("vocab.txt: %q, %v", b, err)
+	}
+	out, err = run("--list", "org/m")
+	if want := "config.json\t8\t-\nsub/vocab.txt\t12\t-\n"; err != nil || out != want {
+		t.Fatalf("--list = %q, %v; want %q", out, err, want)
 	}
 	srv.Close()
 	out, err = run("--offline", "org/m", "config.json")
