@@ -289,13 +289,14 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 				continue
 			}
 			t := ch.text
+			if !utf8.ValidString(t) {
+				// Python text is always valid Unicode; invalid bytes become
+				// U+FFFD (offsets then approximate).
+				t = strings.ToValidUTF8(t, "\uFFFD")
+			}
 			// PreTrainedTokenizer.tokenize lower-cases non-special text first.
-			lowered := b.lower
-			if lowered {
+			if b.lower {
 				t = pyLower(t)
-				if len(t) != len(ch.text) {
-					lowered = false // offsets fall back to the lower-cased text spans
-				}
 			}
 			m := identityMap(t)
 			if b.nfkc {
@@ -318,11 +319,13 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 				start := len(out)
 				out = sub(w, wb, out)
 				for k := start; k < len(out); k++ {
+					// Lower-casing or U+FFFD replacement may change
+					// lengths: offsets are then clamped to the chunk.
 					ob, oe := m.span(out[k].begin, out[k].end)
+					ob, oe = min(ob, len(ch.text)), min(oe, len(ch.text))
 					out[k].begin, out[k].end = ob+ch.offset, oe+ch.offset
 				}
 			}
-			_ = lowered
 		}
 		return out
 	}

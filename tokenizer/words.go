@@ -2,12 +2,8 @@ package tokenizer
 
 import (
 	"fmt"
-	"strings"
-	"sync"
-	"unicode"
 
-	"github.com/ikawaha/kagome-dict/uni"
-	kagome "github.com/ikawaha/kagome/v2/tokenizer"
+	"github.com/jretrieve/jretrieve/analysis"
 )
 
 // WordSplitter segments text into words the way `mecab -Owakati` does:
@@ -22,37 +18,25 @@ type WordSplitterFunc func(string) []string
 // Wakati implements WordSplitter.
 func (f WordSplitterFunc) Wakati(s string) []string { return f(s) }
 
-// NewWordSplitter returns the MeCab word splitter for a mecab_dic name of
-// tokenizer_config.json ("unidic_lite", "ipadic"). It can be replaced to
-// plug another segmenter; it must be safe for concurrent use.
+// NewWordSplitter returns the MeCab word splitter for a mecab_dic value of
+// tokenizer_config.json: "unidic_lite" (UniDic 2.1.2) or "ipadic" (IPADIC
+// 2.7.0), both through package analysis. It may be replaced to plug
+// another segmenter; the result must be safe for concurrent use.
 var NewWordSplitter = defaultWordSplitter
 
-var (
-	kagomeOnce sync.Once
-	kagomeUni  *kagome.Tokenizer
-	kagomeErr  error
-)
-
 func defaultWordSplitter(dic string) (WordSplitter, error) {
+	var d analysis.Dict
 	switch dic {
 	case "unidic_lite":
+		d = analysis.Uni
+	case "ipadic":
+		d = analysis.IPA
 	default:
-		return nil, fmt.Errorf("mecab_kwargs.mecab_dic %q unsupported (supported: unidic_lite)", dic)
+		return nil, fmt.Errorf("mecab_kwargs.mecab_dic %q unsupported (supported: unidic_lite, ipadic)", dic)
 	}
-	kagomeOnce.Do(func() {
-		kagomeUni, kagomeErr = kagome.New(uni.Dict(), kagome.OmitBosEos())
-	})
-	if kagomeErr != nil {
-		return nil, kagomeErr
+	a, err := analysis.New(analysis.Options{Dict: d})
+	if err != nil {
+		return nil, err
 	}
-	return WordSplitterFunc(func(s string) []string {
-		ws := kagomeUni.Wakati(s)
-		out := ws[:0]
-		for _, w := range ws {
-			if strings.TrimFunc(w, unicode.IsSpace) != "" {
-				out = append(out, w)
-			}
-		}
-		return out
-	}), nil
+	return a, nil
 }
