@@ -71,7 +71,8 @@ var ErrUnknownModel = errors.New("unknown model")
 var BM25Analysis = analysis.Options{Dict: analysis.Uni}
 
 // DefaultOpener opens the builtin models ("bm25": the JQaRA-exact Okapi
-// reranker; "bm25-index": a Lucene-style BM25 inverted index over the
+// reranker over UniDic (unidic-lite) words; "bm25-ipa": the same over
+// IPADIC words; "bm25-index": a Lucene-style BM25 inverted index over the
 // task's documents) and ONNX model directories, which are bi-encoders when
 // the directory is a sentence-transformers model with a Pooling module and
 // cross-encoders when config.json declares a classification head.
@@ -84,6 +85,13 @@ func DefaultOpener(opt ModelOptions) Opener {
 				return nil, err
 			}
 			return &Model{Name: name, Identity: "bm25-okapi(k1=1.5,b=0.75,eps=0.25;uni-wakati)",
+				Reranker: bm25.NewOkapi(a, bm25.DefaultOkapiParams)}, nil
+		case "bm25-ipa":
+			a, err := analysis.New(analysis.Options{Dict: analysis.IPA})
+			if err != nil {
+				return nil, err
+			}
+			return &Model{Name: name, Identity: "bm25-okapi(k1=1.5,b=0.75,eps=0.25;ipa-wakati)",
 				Reranker: bm25.NewOkapi(a, bm25.DefaultOkapiParams)}, nil
 		case "bm25-index":
 			a, err := analysis.New(BM25Analysis)

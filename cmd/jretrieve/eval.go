@@ -1,0 +1,362 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/jretrieve/jretrieve/catalog"
+	"github.com/jretrieve/jretrieve/datasets"
+	"github.com/jretrieve/jretrieve/eval"
+	"github.com/jretrieve/jretrieve/hub"
+	"github.com/jretrieve/jretrieve/pipeline"
+)
+
+func init() {
+	register(&command{name: "eval", summary: "run models on a dataset and compare them (the main job)", run: runEval})
+	defaultCommand = "eval"
+}
+
+const evalSynopsis = `[--dataset D] [--model M]... [flags]
+
+Runs every model on the dataset, writes one run per model, evaluates all of
+them together with ranx's metrics and prints the comparison table with
+significance letters and tie ranges. Runs (ranx .lz4 and TREC), a JSON and a
+Markdown report and plots are written to --out.
+
+Datasets: sample (embedded, offline; default), jqara (hotchpotch/JQaRA test
+split, 1,667 x 100), jqara-dev, jacwir (JaCWIR rerank, 5,000 x 100),
+jacwir-retrieval (JaCWIR over its ~500,000-document collection), a local file
+in JQaRA's schema (.parquet or .jsonl), or a BEIR-style directory
+(queries.jsonl, corpus.jsonl, qrels/test.tsv).
+
+Models (--model, repeatable):
+  bm25                 JQaRA's baseline: rank_bm25 BM25Okapi per question over
+                       its candidates, unidic-lite words (fugashi -Owakati)
+  bm25-ipa             the same over IPADIC words
+  bm25-index           BM25 inverted index over a collection (retrieval datasets)
+  DIR                  an ONNX model directory (embedder or cross-encoder)
+  NAME                 a catalog model (jretrieve models), e.g. cl-nagoya/ruri-v3-30m
+  rrf(A,B,...)         fusion (also combsum, combmnz)
+  A>B@N                rerank the top N of A with B
+
+Examples:
+  jretrieve eval
+  jretrieve eval --dataset jqara --model bm25 --model ./ruri-v3-30m-onnx --model 'rrf(bm25,./ruri-v3-30m-onnx)'`
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("eval", evalSynopsis, stderr)
+	dataset := fs.String("dataset", "sample", "`dataset`: sample, jqara, jqara-dev, jacwir, jacwir-retrieval, a file or a BEIR directory")
+	var models multiFlag
+	fs.Var(&models, "model", "model `expression` (repeatable; default: bm25 and bm25-ipa)")
+	metrics := fs.String("metrics", "", "comma-separated ranx `metrics` (default: the dataset's published ones)")
+	out := fs.String("out", "", "output `dir` for runs, reports and plots (default jretrieve-out/<dataset>)")
+	cacheDir := fs.String("cache", defaultCacheDir("embeddings"), "embedding cache `dir` (empty: no cache)")
+	limit := fs.Int("limit", 0, "evaluate only the first `N` queries (sorted by id, like the JQaRA evaluator's debug mode)")
+	threads := fs.Int("threads", 1, "ONNX Runtime intra-op threads per model")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "queries scored concurrently by rerankers")
+	batch := fs.Int("batch-size", 32, "sequences per model call")
+	maxLen := fs.Int("max-length", 512, "token limit of the models (JQaRA's evaluator uses 512; 0: the model's own)")
+	depth := fs.Int("depth", 100, "documents a first stage retrieves from a collection")
+	backend := fs.String("backend", "ort", "inference `backend`: ort (ONNX Runtime) or go (pure Go, slower)")
+	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the cache filled by scripts/install-onnxruntime.sh)")
+	format := fs.String("format", "text", "table `format` on stdout: text, markdown, csv, json or latex")
+	ties := fs.String("ties", "ranx", "tie `policy`: ranx, trec or stable")
+	test := fs.String("test", "student", "significance `test`: student, fisher or none")
+	force := fs.Bool("force", false, "recompute runs even when --out has them")
+	noPlots := fs.Bool("no-plots", false, "do not write plots")
+	quiet := fs.Bool("q", false, "no progress output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: unexpected arguments %q (models go after --model)", errUsage, fs.Args())
+	}
+	if len(models) == 0 {
+		models = multiFlag{"bm25", "bm25-ipa"}
+	}
+	var specs []*pipeline.Spec
+	for _, m := range models {
+		s, err := pipeline.ParseSpec(m)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		specs = append(specs, s)
+	}
+	policy, err := eval.ParseTiePolicy(*ties)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if !evValidFormat(*format) {
+		return fmt.Errorf("%w: unknown --format %q (want %s)", errUsage, *format, strings.Join(eval.ReportFormats(), ", "))
+	}
+
+	var prog pipeline.Progress = lineProgress{w: stderr}
+	if *quiet {
+		prog = nil
+	} else if isTerminal(stderr) {
+		prog = barProgress{w: stderr}
+	}
+	hopt := hub.FromEnv()
+	if prog != nil && isTerminal(stderr) {
+		bars := &downloadBars{w: stderr}
+		hopt.Progress = bars.report
+	}
+	client := hub.New(hopt)
+
+	task, defMetrics, err := openDataset(ctx, *dataset, client)
+	if err != nil {
+		return err
+	}
+	if *limit > 0 {
+		if task.Rerank != nil {
+			task.Rerank = task.Rerank.Limit(*limit)
+		} else {
+			task.Retrieval = task.Retrieval.Limit(*limit)
+		}
+	}
+	ms := evSplitList(*metrics)
+	if len(ms) == 0 {
+		ms = defMetrics
+	}
+	if *out == "" {
+		*out = filepath.Join("jretrieve-out", task.Name())
+	}
+	opener := pipeline.DefaultOpener(pipeline.ModelOptions{
+		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: *backend, Library: *ortLib,
+		Resolve: catalogResolver(client),
+	})
+	start := time.Now()
+	infos, err := pipeline.Execute(ctx, task, specs, pipeline.Options{
+		Opener: opener, CacheDir: *cacheDir, RunDir: filepath.Join(*out, "runs"), Force: *force,
+		Workers: *workers, Depth: *depth, Progress: prog,
+	})
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted; finished runs and embeddings are cached in %s and %s: %w", *out, *cacheDir, err)
+		}
+		return err
+	}
+	runs := make([]*eval.Run, len(infos))
+	throughput := map[string]float64{}
+	for i, ri := range infos {
+		runs[i] = ri.Run
+		throughput[ri.Name] = ri.DocsPerSecond()
+		if err := eval.WriteRunFileFormat(filepath.Join(*out, "runs", pipeline.RunFileName(ri.Name)+".trec"), ri.Run, eval.FormatTREC); err != nil {
+			return err
+		}
+	}
+	copt := eval.CompareOptions{Options: eval.Options{Ties: policy}, Test: *test}
+	rep, err := eval.CompareContext(ctx, task.Qrels(), runs, ms, copt)
+	if err != nil {
+		return err
+	}
+	if err := rep.Write(stdout, *format); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, format string }{{"report.json", "json"}, {"report.md", "markdown"}, {"report.txt", "text"}} {
+		if err := writeReport(filepath.Join(*out, f.name), rep, f.format); err != nil {
+			return err
+		}
+	}
+	if err := writeTimings(filepath.Join(*out, "timings.tsv"), infos); err != nil {
+		return err
+	}
+	if !*noPlots {
+		if _, err := pipeline.WritePlots(filepath.Join(*out, "plots"), rep, throughput); err != nil {
+			return err
+		}
+	}
+	if !*quiet {
+		fmt.Fprintf(stderr, "%d queries, %d runs in %.1fs; runs, reports and plots in %s\n",
+			len(task.Queries()), len(infos), time.Since(start).Seconds(), *out)
+	}
+	return nil
+}
+
+// openDataset resolves --dataset and returns the task and its default metrics.
+func openDataset(ctx context.Context, name string, client *hub.Client) (pipeline.Task, []string, error) {
+	fetch := datasets.FetchFunc(func(ctx context.Context, repo, file string) (string, error) {
+		return client.Download(ctx, hub.Repo{ID: repo, Type: "dataset"}, file)
+	})
+	jq := []string{"ndcg@10", "mrr@10", "ndcg@100", "mrr@100"}
+	jc := []string{"map@10", "hit_rate@10", "ndcg@10", "mrr@10"}
+	switch name {
+	case "sample":
+		return pipeline.Task{Rerank: datasets.Sample()}, jq, nil
+	case "jqara", "jqara-test", "jqara-dev", "jqara-unused":
+		split := strings.TrimPrefix(strings.TrimPrefix(name, "jqara"), "-")
+		if split == "" {
+			split = "test"
+		}
+		d, err := datasets.LoadJQaRA(ctx, fetch, split)
+		return pipeline.Task{Rerank: d}, jq, err
+	case "jacwir":
+		d, err := datasets.LoadJaCWIR(ctx, fetch)
+		return pipeline.Task{Rerank: d}, jc, err
+	case "jacwir-retrieval":
+		r, err := datasets.LoadJaCWIRRetrieval(ctx, fetch)
+		return pipeline.Task{Retrieval: r}, []string{"ndcg@10", "mrr@10", "recall@100", "hit_rate@10"}, err
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return pipeline.Task{}, nil, fmt.Errorf("%w: --dataset %q is not sample, jqara, jqara-dev, jacwir, jacwir-retrieval or an existing path", errUsage, name)
+	}
+	if st.IsDir() {
+		r, err := datasets.OpenBEIR(ctx, name, "test")
+		return pipeline.Task{Retrieval: r}, []string{"ndcg@10", "mrr@10", "recall@100"}, err
+	}
+	d, err := datasets.OpenJQaRA(ctx, name)
+	return pipeline.Task{Rerank: d}, jq, err
+}
+
+// catalogResolver turns catalog names into local ONNX model directories:
+// a ready-made ONNX repository is downloaded through the hub; models that
+// need an export are looked up under $JRETRIEVE_MODELS/<name>, else the
+// error gives the export command.
+func catalogResolver(client *hub.Client) func(ctx context.Context, name string) (string, error) {
+	return func(ctx context.Context, name string) (string, error) {
+		m, ok := catalog.Lookup(name)
+		if !ok {
+			return "", fmt.Errorf("%w: not bm25, bm25-ipa, bm25-index, a model directory or a catalog model (see jretrieve models)", pipeline.ErrUnknownModel)
+		}
+		if root := os.Getenv("JRETRIEVE_MODELS"); root != "" {
+			for _, cand := range []string{path.Base(m.ID), strings.ReplaceAll(m.ID, "/", "__"), m.ID} {
+				dir := filepath.Join(root, cand)
+				if st, err := os.Stat(dir); err == nil && st.IsDir() {
+					return dir, nil
+				}
+			}
+		}
+		switch {
+		case m.Support == catalog.Unsupported:
+			return "", fmt.Errorf("%s cannot run yet: %s", m.ID, m.Reason)
+		case m.ONNX.Repo != "" && (m.ONNX.Source == catalog.ONNXRepo || m.ONNX.Source == catalog.ONNXConversion):
+			dir, err := client.Snapshot(ctx, hub.Repo{ID: m.ONNX.Repo}, nil)
+			if err != nil {
+				return "", err
+			}
+			if m.ONNX.File != "" && path.Dir(m.ONNX.File) != "." {
+				return filepath.Join(dir, filepath.FromSlash(path.Dir(m.ONNX.File))), nil
+			}
+			return dir, nil
+		default:
+			msg := fmt.Sprintf("%s publishes no ONNX graph; export it once and pass the directory (or put it in $JRETRIEVE_MODELS/%s)", m.ID, path.Base(m.ID))
+			if m.ONNX.Export != "" {
+				msg += ":\n    " + m.ONNX.Export
+			}
+			return "", errors.New(msg)
+		}
+	}
+}
+
+func defaultCacheDir(sub string) string {
+	if d := os.Getenv("JRETRIEVE_CACHE"); d != "" {
+		return filepath.Join(d, sub)
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "jretrieve", sub)
+}
+
+func writeReport(path string, rep *eval.Report, format string) error {
+	var b strings.Builder
+	if err := rep.Write(&b, format); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, []byte(b.String()))
+}
+
+func writeTimings(path string, infos []*pipeline.RunInfo) error {
+	var b strings.Builder
+	b.WriteString("run\tpairs\tseconds\tdocs_per_second\tcached\n")
+	for _, ri := range infos {
+		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%.1f\t%v\n", ri.Name, ri.Docs, ri.Seconds, ri.DocsPerSecond(), ri.Cached)
+	}
+	return writeFileAtomic(path, []byte(b.String()))
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// barProgress draws progress bars with rate and ETA on a terminal.
+type barProgress struct{ w io.Writer }
+
+func (p barProgress) Start(label string, total int) pipeline.Bar {
+	b := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionFullWidth(),
+		progressbar.OptionClearOnFinish(),
+	)
+	return &bar{b: b}
+}
+
+type bar struct{ b *progressbar.ProgressBar }
+
+func (b *bar) Set(n int) { b.b.Set(n) }
+func (b *bar) Done()     { b.b.Finish() }
+
+// lineProgress prints one line per finished step (stderr is not a terminal).
+type lineProgress struct{ w io.Writer }
+
+func (p lineProgress) Start(label string, total int) pipeline.Bar {
+	return &lineBar{w: p.w, label: label, start: time.Now()}
+}
+
+type lineBar struct {
+	w     io.Writer
+	label string
+	start time.Time
+	n     int
+}
+
+func (b *lineBar) Set(n int) { b.n = n }
+func (b *lineBar) Done() {
+	secs := time.Since(b.start).Seconds()
+	rate := ""
+	if secs > 0 && b.n > 0 {
+		rate = fmt.Sprintf(", %.0f/s", float64(b.n)/secs)
+	}
+	fmt.Fprintf(b.w, "%s: %d in %.1fs%s\n", b.label, b.n, secs, rate)
+}
