@@ -191,7 +191,7 @@ func parseNPYHeader(h string) ([]int, error) {
 	switch descr {
 	case "<f4":
 	default:
-		return nil, fmt.Errorf("dtype %q not supported, want '<f4' (numpy: a.astype('<f4'))", descr)
+		return nil, fmt.Errorf("dtype '%s' not supported, want '<f4' (numpy: a.astype('<f4'))", descr)
 	}
 	if fortran {
 		return nil, errors.New("fortran_order True not supported, want C order (numpy: np.ascontiguousarray)")
