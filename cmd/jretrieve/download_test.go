@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jretrieve/jretrieve/hub"
 )
 
 // TestDownloadCommand runs the subcommand against a minimal fake Hub
@@ -104,5 +106,22 @@ func TestDownloadCommand(t *testing.T) {
 	}
 	if _, err := run(); err == nil {
 		t.Fatal("missing REPO accepted")
+	}
+}
+
+func TestDownloadBars(t *testing.T) {
+	var buf bytes.Buffer
+	d := &downloadBars{w: &buf}
+	for _, p := range []hub.Progress{
+		{File: "onnx/model.onnx", Index: 1, Files: 2, Downloaded: 0, Total: 1000},
+		{File: "onnx/model.onnx", Index: 1, Files: 2, Downloaded: 1000, Total: 1000, Done: true},
+		{File: "config.json", Index: 2, Files: 2, Downloaded: 10, Total: -1, Done: true},
+	} {
+		d.report(p)
+	}
+	d.close()
+	out := buf.String()
+	if !strings.Contains(out, "[1/2] model.onnx") || !strings.Contains(out, "[2/2] config.json") {
+		t.Errorf("bars = %q", out)
 	}
 }
