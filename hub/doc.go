@@ -5,10 +5,11 @@
 // # Usage
 //
 //	c := hub.New(hub.FromEnv())
-//	dir, err := c.Snapshot(ctx, hub.Repo{ID: "cl-nagoya/ruri-v3-30m"},
+//	dir, err := c.Snapshot(ctx, hub.Model("cl-nagoya/ruri-v3-30m"),
 //		[]string{"*.json", "onnx/*"})
-//	path, err := c.Download(ctx, hub.Repo{ID: "hotchpotch/JQaRA", Type: hub.TypeDataset},
+//	path, err := c.Download(ctx, hub.Dataset("hotchpotch/JQaRA"),
 //		"data/test-00000-of-00001.parquet")
+//	files, err := c.List(ctx, hub.Dataset("hotchpotch/JaCWIR").At("refs/convert/parquet"))
 //
 // # Protocol
 //
@@ -25,8 +26,11 @@
 // endpoint's host).
 //
 // Downloads go to blobs/<etag>.incomplete and resume with
-// "Range: bytes=N-" after a dropped connection or a server error (a
-// server that ignores Range and answers 200 makes the download start over).
+// "Range: bytes=N-" after a dropped connection, a stalled one (no byte for
+// Options.ReadTimeout) or a server error, up to Options.Retries times; a
+// partial file left by an earlier run, also by Python, is resumed the same
+// way. A server that ignores Range and answers 200 makes the download
+// start over.
 // The finished file is checked before it is renamed to blobs/<etag>: its
 // size, and the sha256 of LFS/Xet files (the 64-hex ETag or lfs.oid) or the
 // git blob sha1 of regular files (the 40-hex ETag or oid). A mismatch
@@ -54,8 +58,8 @@
 // (default $XDG_CACHE_HOME/huggingface or ~/.cache/huggingface),
 // HF_HUB_CACHE (default $HF_HOME/hub), HF_TOKEN (then
 // HUGGING_FACE_HUB_TOKEN, then the file HF_TOKEN_PATH, default
-// $HF_HOME/token), HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE; 1/ON/YES/TRUE)
-// and HF_HUB_ETAG_TIMEOUT. Offline, revisions are resolved through refs/
+// $HF_HOME/token), HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE; 1/ON/YES/TRUE),
+// HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT. Offline, revisions are resolved through refs/
 // and files through snapshots/; anything missing fails with ErrNotCached.
 // When the Hub cannot be reached at all, the cache is used the same way.
 //
