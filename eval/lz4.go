@@ -263,7 +263,7 @@ func decodeCBORRun(data []byte, name string) (*Run, error) {
 		return nil, err
 	}
 	run := NewRun(name)
-	seen := map[string]int32{}
+	seen := new(dupTable)
 	var arena []byte
 	var ends []int
 	for i := 0; ; i++ {

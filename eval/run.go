@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"unicode/utf8"
@@ -136,8 +137,8 @@ func (q *runQuery) appendDoc(doc string, score float64) {
 
 // duplicate returns the first document that occurs twice in q, with the
 // positions of both occurrences. Used by the readers, which append without
-// lookups and then check. seen is a reusable scratch map (may be nil).
-func (q *runQuery) duplicate(seen map[string]int32) (doc string, first, second int, ok bool) {
+// lookups and then check. d is reusable scratch space (may be nil).
+func (q *runQuery) duplicate(d *dupTable) (doc string, first, second int, ok bool) {
 	if len(q.docs) < 2 {
 		return "", 0, 0, false
 	}
@@ -151,18 +152,59 @@ func (q *runQuery) duplicate(seen map[string]int32) (doc string, first, second i
 		}
 		return "", 0, 0, false
 	}
-	if seen == nil {
-		seen = make(map[string]int32, len(q.docs))
-	} else {
-		clear(seen)
+	if d == nil {
+		d = new(dupTable)
 	}
-	for i, d := range q.docs {
-		if j, dup := seen[d]; dup {
-			return d, int(j), i, true
-		}
-		seen[d] = int32(i)
+	if i, j := d.find(q.docs); j >= 0 {
+		return q.docs[j], i, j, true
 	}
 	return "", 0, 0, false
+}
+
+// dupTable is an open-addressing hash set of string positions, cheaper
+// than a Go map for the one-shot duplicate check of a ranking.
+type dupTable struct {
+	seed  maphash.Seed
+	init  bool
+	slots []int32 // position+1; 0 = empty
+	hash  []uint32
+}
+
+// find returns the positions (first, second) of the earliest repeated
+// string, or (-1, -1).
+func (d *dupTable) find(docs []string) (int, int) {
+	if !d.init {
+		d.seed = maphash.MakeSeed()
+		d.init = true
+	}
+	size := 16
+	for size < 2*len(docs) {
+		size *= 2
+	}
+	if cap(d.slots) < size {
+		d.slots = make([]int32, size)
+		d.hash = make([]uint32, size)
+	}
+	d.slots = d.slots[:size]
+	d.hash = d.hash[:size]
+	clear(d.slots)
+	mask := uint64(size - 1)
+	for i, s := range docs {
+		h := maphash.String(d.seed, s)
+		h32 := uint32(h >> 32)
+		for p := h & mask; ; p = (p + 1) & mask {
+			e := d.slots[p]
+			if e == 0 {
+				d.slots[p] = int32(i + 1)
+				d.hash[p] = h32
+				break
+			}
+			if d.hash[p] == h32 && docs[e-1] == s {
+				return int(e - 1), i
+			}
+		}
+	}
+	return -1, -1
 }
 
 // checkUTF8 reports the first query or doc id that is not valid UTF-8

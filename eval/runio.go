@@ -190,7 +190,7 @@ func ReadTRECRun(r io.Reader, file, name string) (*Run, error) {
 	if run.Len() == 0 {
 		return nil, fmt.Errorf("%s: empty run", file)
 	}
-	seen := map[string]int32{}
+	seen := new(dupTable)
 	for _, q := range run.qs {
 		if d, a, b, dup := q.duplicate(seen); dup {
 			l := lines[q]

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,6 +70,11 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *bootstrap <= 0 {
 		return fmt.Errorf("%w: --bootstrap must be positive", errUsage)
+	}
+	if os.Getenv("GOGC") == "" {
+		// Short-lived and allocation-heavy (decoded runs): trade a little
+		// memory for about 20% less CPU spent in the garbage collector.
+		debug.SetGCPercent(400)
 	}
 	qrels, err := eval.ReadTRECQrelsFile(*qrelsPath)
 	if err != nil {
