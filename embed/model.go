@@ -45,6 +45,7 @@ type loaded struct {
 	prefixes Prefixes
 	maxLen   int
 	types    bool
+	src      modeldir.Source
 }
 
 func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
@@ -74,7 +75,7 @@ func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
 	}
 	fromCatalog := src.InCatalog && src.Model.Kind == catalog.Embedder
 	catPrefixes := Prefixes{Query: src.Model.QueryPrefix, Document: src.Model.DocumentPrefix}
-	l := &loaded{cfg: cfg, tok: s.tok, enc: s.encoder, maxLen: cfg.MaxSeqLength}
+	l := &loaded{cfg: cfg, tok: s.tok, enc: s.encoder, maxLen: cfg.MaxSeqLength, src: src}
 	if s.maxLength > 0 {
 		l.maxLen = s.maxLength
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jretrieve/jretrieve/catalog"
 	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/vecsim"
 )
@@ -39,6 +40,12 @@ func OpenMultiVector(ctx context.Context, nameOrDir string, opts ...Option) (*Mu
 	l, err := load(ctx, nameOrDir, &s)
 	if err != nil {
 		return nil, err
+	}
+	// A catalog multi-vector model names its marker tokens in the prefix
+	// fields and uses ColBERT's query augmentation.
+	if l.src.InCatalog && l.src.Model.Kind == catalog.MultiVector && s.queryMarker == "" && s.docMarker == "" {
+		s.queryMarker, s.docMarker, s.augment = l.src.Model.QueryPrefix, l.src.Model.DocumentPrefix, true
+		l.prefixes = Prefixes{}
 	}
 	m := &MultiVector{l: l, batch: max(s.batchSize, 1), padID: int64(l.tok.PadID()), qMarker: -1, dMarker: -1, augment: s.augment}
 	fail := func(err error) (*MultiVector, error) {
