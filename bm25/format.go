@@ -183,22 +183,23 @@ type reader struct {
 	off int
 }
 
-func (r *reader) uvarint(what string) (uint64, error) {
+// uvarint decodes a varint; what is called to name the field in errors.
+func (r *reader) uvarint(what func() string) (uint64, error) {
 	v, n := binary.Uvarint(r.b[r.off:])
 	if n <= 0 {
-		return 0, formatErr("%s at payload offset %d: bad or truncated varint", what, r.off)
+		return 0, formatErr("%s at payload offset %d: bad or truncated varint", what(), r.off)
 	}
 	r.off += n
 	return v, nil
 }
 
-func (r *reader) bytes(what string) ([]byte, error) {
-	n, err := r.uvarint(what + " length")
+func (r *reader) bytes(what func() string) ([]byte, error) {
+	n, err := r.uvarint(func() string { return what() + " length" })
 	if err != nil {
 		return nil, err
 	}
 	if n > uint64(len(r.b)-r.off) {
-		return nil, formatErr("%s at payload offset %d: length %d exceeds the file", what, r.off, n)
+		return nil, formatErr("%s at payload offset %d: length %d exceeds the file", what(), r.off, n)
 	}
 	s := r.b[r.off : r.off+int(n)]
 	r.off += int(n)
@@ -208,7 +209,7 @@ func (r *reader) bytes(what string) ([]byte, error) {
 // decodePayload parses and validates the payload (after the checksum).
 func decodePayload(p []byte) (*Index, error) {
 	r := &reader{b: p}
-	mb, err := r.bytes("meta")
+	mb, err := r.bytes(func() string { return "meta" })
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +229,7 @@ func decodePayload(p []byte) (*Index, error) {
 	ix := &Index{params: params, analysis: meta.Analysis}
 	ix.ids = make([]string, meta.Docs)
 	for i := range ix.ids {
-		s, err := r.bytes(fmt.Sprintf("document %d id", i))
+		s, err := r.bytes(func() string { return fmt.Sprintf("document %d id", i) })
 		if err != nil {
 			return nil, err
 		}
@@ -236,7 +237,7 @@ func decodePayload(p []byte) (*Index, error) {
 	}
 	ix.lens = make([]uint32, meta.Docs)
 	for i := range ix.lens {
-		v, err := r.uvarint(fmt.Sprintf("document %d length", i))
+		v, err := r.uvarint(func() string { return fmt.Sprintf("document %d length", i) })
 		if err != nil {
 			return nil, err
 		}
@@ -247,7 +248,7 @@ func decodePayload(p []byte) (*Index, error) {
 	}
 	ix.terms = make([]string, meta.Terms)
 	for i := range ix.terms {
-		s, err := r.bytes(fmt.Sprintf("term %d", i))
+		s, err := r.bytes(func() string { return fmt.Sprintf("term %d", i) })
 		if err != nil {
 			return nil, err
 		}
@@ -258,7 +259,7 @@ func decodePayload(p []byte) (*Index, error) {
 	}
 	ix.offs = make([]uint64, meta.Terms+1)
 	for i := range ix.terms {
-		df, err := r.uvarint(fmt.Sprintf("term %d document frequency", i))
+		df, err := r.uvarint(func() string { return fmt.Sprintf("term %d document frequency", i) })
 		if err != nil {
 			return nil, err
 		}
@@ -279,7 +280,7 @@ func decodePayload(p []byte) (*Index, error) {
 	for t := range ix.terms {
 		prev := int64(-1)
 		for j := ix.offs[t]; j < ix.offs[t+1]; j++ {
-			g, err := r.uvarint(fmt.Sprintf("term %q posting", ix.terms[t]))
+			g, err := r.uvarint(func() string { return fmt.Sprintf("term %q posting", ix.terms[t]) })
 			if err != nil {
 				return nil, err
 			}
@@ -290,7 +291,7 @@ func decodePayload(p []byte) (*Index, error) {
 			ix.docs[j] = uint32(prev)
 		}
 		for j := ix.offs[t]; j < ix.offs[t+1]; j++ {
-			tf, err := r.uvarint(fmt.Sprintf("term %q frequency", ix.terms[t]))
+			tf, err := r.uvarint(func() string { return fmt.Sprintf("term %q frequency", ix.terms[t]) })
 			if err != nil {
 				return nil, err
 			}

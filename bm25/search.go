@@ -277,3 +277,20 @@ func (ix *Index) SearchText(ctx context.Context, text string, k int) ([]Hit, err
 	}
 	return ix.Search(ix.ana.Tokens(text), k), nil
 }
+
+// Matches returns the number of documents containing at least one of the
+// query terms.
+func (ix *Index) Matches(query []string) int {
+	qs := ix.prepare(query)
+	seen := make([]bool, len(ix.ids))
+	n := 0
+	for _, q := range qs {
+		for j := q.cur; j < q.end; j++ {
+			if d := ix.docs[j]; !seen[d] {
+				seen[d] = true
+				n++
+			}
+		}
+	}
+	return n
+}
