@@ -26,6 +26,12 @@ if [ ! -s "$DIR/queries.npy" ]; then
 	echo "generating $N x $D docs, $Q queries in $DIR" >&2
 	"$PY" bench/vecsim_faiss.py gen "$DIR" "$N" "$Q" "$D"
 fi
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || true)
+case "$blas" in
+*openblas*) ;;
+*) echo "WARNING: libblas.so.3 -> $blas is not OpenBLAS: FAISS batch search and numpy matvec run on the" >&2
+   echo "         reference BLAS, far below the issue's anchor (install libopenblas0-pthread)." >&2 ;;
+esac
 ANCH="$DIR/anchor.jsonl"
 : >"$ANCH"
 for t in $THREADS; do

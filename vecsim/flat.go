@@ -195,7 +195,10 @@ func (f *Flat) searchHits(ctx context.Context, queries Matrix, k int, threads in
 		return out, nil
 	}
 	k = min(k, f.n)
-	qp := packQueries(queries)
+	qp := queries.Data
+	if nq > 1 {
+		qp = packQueries(queries)
+	}
 	nb := (f.n + blockDocs - 1) / blockDocs
 	t := min(f.threads(threads), nb)
 	parts := make([][]topK, t)
@@ -243,6 +246,27 @@ func (f *Flat) scan(ctx context.Context, qp []float32, nq, b0, b1 int, heaps []t
 	var tile [tileLen]float32
 	var rmax [kernQ]float32
 	bs := blockDocs * dim
+	if nq == 1 {
+		var t1 [blockDocs]float32
+		var m1 float32
+		h := &heaps[0]
+		for b := b0; b < b1; b++ {
+			if (b-b0)%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			kernSingle(qp, f.packed[b*bs:(b+1)*bs], dim, &t1, &m1)
+			if h.full() && !(m1 > h.thr) {
+				continue
+			}
+			d0 := b * blockDocs
+			for j, s := range t1[:min(blockDocs, f.n-d0)] {
+				h.offer(s, d0+j)
+			}
+		}
+		return nil
+	}
 	for s0 := b0; s0 < b1; s0 += superBlocks {
 		if (s0-b0)%256 == 0 {
 			if err := ctx.Err(); err != nil {

@@ -50,6 +50,36 @@ func kernTileGeneric(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *
 	}
 }
 
+// kernSingle scores one query (plain layout) against one document block:
+// tile[j] for j < 64 in the same order as kernTile, rowmax the largest
+// non-NaN score (-Inf if none). It streams 4 panels with 4 FMA chains and is
+// the memory-bound single-query path.
+var kernSingle = kernSingleGeneric
+
+func kernSingleGeneric(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32) {
+	var acc [blockDocs]float32
+	ps := panelW * dim
+	q = q[:dim]
+	dp = dp[:blockDocs*dim]
+	for k, x := range q {
+		for p := 0; p < kernP; p++ {
+			d := dp[p*ps+k*panelW : p*ps+k*panelW+panelW : p*ps+k*panelW+panelW]
+			a := acc[p*panelW : p*panelW+panelW : p*panelW+panelW]
+			for l := range a {
+				a[l] = fma32(x, d[l], a[l])
+			}
+		}
+	}
+	m := float32(math.Inf(-1))
+	for j, s := range acc {
+		tile[j] = s
+		if s > m {
+			m = s
+		}
+	}
+	*rowmax = m
+}
+
 // packQueries packs rows of m (row-major) into groups of kernQ queries,
 // [g][k][q] order, padding the last group with zero queries.
 func packQueries(m Matrix) []float32 {

@@ -13,6 +13,9 @@ import (
 func kernTileAVX512(qp, dp *float32, dim int, tile *float32, rowmax *float32)
 
 //go:noescape
+func kernSingleAVX512(q, dp *float32, dim int, tile *float32, rowmax *float32)
+
+//go:noescape
 func dotAccumAVX512(a, b *float32, n int, acc *[dotLanes]float32)
 
 //go:noescape
@@ -27,6 +30,7 @@ var (
 func init() {
 	if hasAVX512 {
 		kernTile = kernTileAsm
+		kernSingle = kernSingleAsm
 	}
 	if hasVNNI {
 		int8Dots = int8DotsAsm
@@ -37,6 +41,12 @@ func kernTileAsm(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *[ker
 	_ = qp[kernQ*dim-1]
 	_ = dp[blockDocs*dim-1]
 	kernTileAVX512(&qp[0], &dp[0], dim, &tile[0], &rowmax[0])
+}
+
+func kernSingleAsm(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32) {
+	_ = q[dim-1]
+	_ = dp[blockDocs*dim-1]
+	kernSingleAVX512(&q[0], &dp[0], dim, &tile[0], rowmax)
 }
 
 func int8DotsAsm(q []int8, codes []uint8, stride int, out []int32) {

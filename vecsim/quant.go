@@ -278,10 +278,9 @@ func (f *Flat) rescore(q []float32, hits []Hit, k int) []Hit {
 func (f *Flat) scoreDocs(q []float32, idx []int) []float32 {
 	dim := f.dim
 	out := make([]float32, len(idx))
-	qp := packQueries(Matrix{Rows: 1, Dim: dim, Data: q})
 	blk := make([]float32, blockDocs*dim)
-	var tile [tileLen]float32
-	var rmax [kernQ]float32
+	var tile [blockDocs]float32
+	var rmax float32
 	for c0 := 0; c0 < len(idx); c0 += blockDocs {
 		c1 := min(c0+blockDocs, len(idx))
 		clear(blk)
@@ -292,7 +291,7 @@ func (f *Flat) scoreDocs(q []float32, idx []int) []float32 {
 				dst[k*panelW] = src[k*panelW]
 			}
 		}
-		kernTile(qp, blk, dim, &tile, &rmax)
+		kernSingle(q, blk, dim, &tile, &rmax)
 		copy(out[c0:c1], tile[:c1-c0])
 	}
 	return out

@@ -188,6 +188,24 @@ func TestAsmMatchesGeneric(t *testing.T) {
 					t.Fatalf("kernTile dim=%d: rowmax %d: generic %g asm %g", dim, q, mg[q], ma[q])
 				}
 			}
+			// Single-query kernel: same scores as row 0 of the tile kernel.
+			q1 := make([]float32, dim)
+			for k := range q1 {
+				q1[k] = qp[k*kernQ]
+			}
+			var sg, sa [blockDocs]float32
+			var xg, xa float32
+			kernSingleGeneric(q1, dp, dim, &sg, &xg)
+			kernSingle(q1, dp, dim, &sa, &xa)
+			for j := range sg {
+				if math.Float32bits(sg[j]) != math.Float32bits(sa[j]) && !(sg[j] != sg[j] && sa[j] != sa[j]) ||
+					math.Float32bits(sg[j]) != math.Float32bits(tg[j]) && !(sg[j] != sg[j] && tg[j] != tg[j]) {
+					t.Fatalf("kernSingle dim=%d rep=%d: score %d: generic %g asm %g tile %g", dim, rep, j, sg[j], sa[j], tg[j])
+				}
+			}
+			if xg != xa || xg != mg[0] {
+				t.Fatalf("kernSingle dim=%d: rowmax generic %g asm %g tile %g", dim, xg, xa, mg[0])
+			}
 		}
 		// int8 kernel (panel layout).
 		stride := int8Stride(dim)

@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"github.com/jretrieve/jretrieve/vecsim"
+	"github.com/viterin/vek/vek32"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 )
 
 type anchor struct {
@@ -79,12 +82,24 @@ func run(dir, anchorPath, threadList string, reps int) error {
 	if err := flat.AddBatch(nil, docs); err != nil {
 		return err
 	}
-	docs = vecsim.Matrix{}
+	i8 := vecsim.NewInt8Index(flat, vecsim.ScalePerDim)
 	runtime.GC()
 	debug.FreeOSMemory()
-	i8 := vecsim.NewInt8Index(flat, vecsim.ScalePerDim)
 	fmt.Printf("vecsim bench: N=%d Q=%d D=%d kernels=%s GOMAXPROCS=%d\n", n, qs.Rows, dim, vecsim.Accelerated(), runtime.GOMAXPROCS(0))
 	fmt.Printf("limits (issue 4): %v GFLOP/s, %v GB/s by thread count\n\n", peakGFLOPS, peakGBs)
+	// In-process anchors that need no Python: streaming bandwidth right now
+	// (vek32.Sum, AVX2, 1 thread), gonum's native Sgemm (+ vecsim.TopK) and
+	// vek32.Dot per document. They make the ratios meaningful on a busy or
+	// OpenBLAS-less machine.
+	probe := docs.Data[:min(len(docs.Data), 1<<28)]
+	var pt []time.Duration
+	for r := 0; r < 5; r++ {
+		t0 := time.Now()
+		vek32.Sum(probe)
+		pt = append(pt, time.Since(t0))
+	}
+	probeGBs := float64(len(probe)) * 4 / median(pt).Seconds() / 1e9
+	fmt.Printf("streaming read probe now (vek32.Sum over %d MB, 1 thread): %.1f GB/s\n\n", len(probe)*4>>20, probeGBs)
 	fmt.Printf("%-34s %3s %12s %12s %8s  %s\n", "task", "thr", "anchor", "vecsim", "speedup", "vecsim throughput")
 	for _, ts := range strings.Split(threadList, ",") {
 		t, err := strconv.Atoi(strings.TrimSpace(ts))
@@ -102,6 +117,18 @@ func run(dir, anchorPath, threadList string, reps int) error {
 		if ids, err := readIDs(fmt.Sprintf("%s/faiss_ids_t%d.npy", dir, t)); err == nil {
 			fmt.Printf("%-34s %3d %s\n", "  agreement with FAISS top-10", t, agreement(res, ids))
 		}
+		// gonum Sgemm batch anchor on the first 96 queries.
+		{
+			sub := vecsim.Matrix{Rows: min(96, qs.Rows), Dim: dim, Data: qs.Data[:min(96, qs.Rows)*dim]}
+			prev := runtime.GOMAXPROCS(t)
+			g := gonumBatch(sub, docs, 10)
+			runtime.GOMAXPROCS(prev)
+			t0 := time.Now()
+			flat.SearchBatch(sub, 10, t)
+			o := time.Since(t0).Seconds()
+			gf := 2 * float64(sub.Rows) * float64(n) * float64(dim) / o / 1e9
+			fmt.Printf("%-34s %3d %11.3fs %11.3fs %7.2fx  %.0f GFLOP/s (%d queries)\n", "batch top-10 vs gonum Sgemm+TopK", t, g, o, g/o, gf, sub.Rows)
+		}
 		// Single query, float32.
 		flat.Threads = t
 		var st []time.Duration
@@ -117,6 +144,22 @@ func run(dir, anchorPath, threadList string, reps int) error {
 			a.NumpyMatvec*1e3, single*1e3, ratio(a.NumpyMatvec, single), bytes/single/1e9, bytes/single/1e9/peakGBs[t], peakGBs[t])
 		fmt.Printf("%-34s %3d %10.1fms %10.1fms %7.2fx\n", "single query vs FAISS search(1)", t,
 			a.FaissSingle*1e3, single*1e3, ratio(a.FaissSingle, single))
+		if t == 1 {
+			st = st[:0]
+			scores := make([]float32, n)
+			for r := 0; r < min(reps, 5); r++ {
+				q := qs.Row(r % qs.Rows)
+				t0 := time.Now()
+				for i := range scores {
+					scores[i] = vek32.Dot(q, docs.Row(i))
+				}
+				vecsim.TopK(scores, 10)
+				st = append(st, time.Since(t0))
+			}
+			v := median(st).Seconds()
+			fmt.Printf("%-34s %3d %10.1fms %10.1fms %7.2fx\n", "single query vs vek32.Dot+TopK", t, v*1e3, single*1e3, v/single)
+			fmt.Printf("%-34s %3d %9.1fGB/s %9.1fGB/s %7.2f   (fraction of the probe)\n", "single query vs streaming probe", t, probeGBs, bytes/single/1e9, bytes/single/1e9/probeGBs)
+		}
 		// Single query, int8 (with and without rescoring).
 		for _, rescore := range []int{0, 100} {
 			st = st[:0]
@@ -134,6 +177,41 @@ func run(dir, anchorPath, threadList string, reps int) error {
 		flat.Threads = 0
 	}
 	return nil
+}
+
+// gonumBatch times gonum's Sgemm over blocks of 4096 documents followed by
+// vecsim.TopK per query, and returns seconds.
+func gonumBatch(q, docs vecsim.Matrix, k int) float64 {
+	const bs = 4096
+	c := make([]float32, q.Rows*bs)
+	t0 := time.Now()
+	best := make([][]vecsim.Hit, q.Rows)
+	for d0 := 0; d0 < docs.Rows; d0 += bs {
+		nb := min(bs, docs.Rows-d0)
+		a := blas32.General{Rows: q.Rows, Cols: q.Dim, Stride: q.Dim, Data: q.Data}
+		b := blas32.General{Rows: nb, Cols: docs.Dim, Stride: docs.Dim, Data: docs.Data[d0*docs.Dim : (d0+nb)*docs.Dim]}
+		cc := blas32.General{Rows: q.Rows, Cols: nb, Stride: nb, Data: c[:q.Rows*nb]}
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, cc)
+		for i := 0; i < q.Rows; i++ {
+			h := vecsim.TopK(cc.Data[i*nb:(i+1)*nb], k)
+			for j := range h {
+				h[j].Index += d0
+			}
+			best[i] = mergeHits(best[i], h, k)
+		}
+	}
+	return time.Since(t0).Seconds()
+}
+
+func mergeHits(a, b []vecsim.Hit, k int) []vecsim.Hit {
+	all := append(append([]vecsim.Hit{}, a...), b...)
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Score != all[j].Score {
+			return all[i].Score > all[j].Score
+		}
+		return all[i].Index < all[j].Index
+	})
+	return all[:min(k, len(all))]
 }
 
 func ratio(anchor, ours float64) float64 {
