@@ -152,7 +152,8 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 // their file order. file names the input in errors.
 func ReadTRECRun(r io.Reader, file, name string) (*Run, error) {
 	run := NewRun(name)
-	lines := map[*runQuery][]int32{}
+	var lines [][]int32 // per query (run.qs order): the line of each doc
+	cl := -1
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	line := 0
@@ -179,10 +180,14 @@ func ReadTRECRun(r io.Reader, file, name string) (*Run, error) {
 		}
 		if cur == nil || cur.id != string(f[0]) {
 			cur = run.getOrAdd(string(f[0]))
+			cl = run.index[cur.id]
+			if cl == len(lines) {
+				lines = append(lines, nil)
+			}
 		}
 		cur.docs = append(cur.docs, string(f[2]))
 		cur.scores = append(cur.scores, score)
-		lines[cur] = append(lines[cur], int32(line))
+		lines[cl] = append(lines[cl], int32(line))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", file, line+1, err)
@@ -191,9 +196,9 @@ func ReadTRECRun(r io.Reader, file, name string) (*Run, error) {
 		return nil, fmt.Errorf("%s: empty run", file)
 	}
 	seen := new(dupTable)
-	for _, q := range run.qs {
+	for qi, q := range run.qs {
 		if d, a, b, dup := q.duplicate(seen); dup {
-			l := lines[q]
+			l := lines[qi]
 			return nil, fmt.Errorf("%s:%d: duplicate pair query %q doc %q (first at line %d)", file, l[b], q.id, d, l[a])
 		}
 	}
