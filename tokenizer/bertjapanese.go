@@ -42,6 +42,10 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 	if err != nil {
 		return nil, err
 	}
+	plainBert := strings.TrimSuffix(class, "Fast") == "BertTokenizer"
+	if plainBert {
+		wordType, subType = "basic", "wordpiece"
+	}
 	lower, err := c.boolean("do_lower_case", false)
 	if err != nil {
 		return nil, err
@@ -110,8 +114,26 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 		}
 	case "character":
 		b.nfkc = true
+	case "basic":
+		// BertJapaneseTokenizer builds BasicTokenizer with
+		// tokenize_chinese_chars=False; BertTokenizer reads it (default true).
+		chinese := false
+		if plainBert {
+			if chinese, err = c.boolean("tokenize_chinese_chars", true); err != nil {
+				return nil, err
+			}
+		}
+		var strip *bool
+		if v, ok := c.raw["strip_accents"]; ok && string(v) != "null" {
+			var x bool
+			if err := json.Unmarshal(v, &x); err != nil {
+				return nil, fmt.Errorf("%s: field strip_accents: want a boolean, got %s", c.file(), v)
+			}
+			strip = &x
+		}
+		b.words = basicTokenizer(lower, strip, chinese, b.neverSplit)
 	default:
-		return nil, fmt.Errorf("%s: field word_tokenizer_type %q unsupported (supported: mecab, character)", c.file(), wordType)
+		return nil, fmt.Errorf("%s: field word_tokenizer_type %q unsupported (supported: mecab, character, basic)", c.file(), wordType)
 	}
 	unk := c.special("unk_token", "[UNK]")
 	cls := c.special("cls_token", "[CLS]")
@@ -125,6 +147,9 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 		return nil, err
 	}
 	co := &core{family: "bert-japanese", maxLen: maxLen}
+	if plainBert {
+		co.family = "bert"
+	}
 	switch subType {
 	case "wordpiece", "character":
 		path := filepath.Join(c.dir, "vocab.txt")
@@ -177,7 +202,9 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 	for _, s := range []string{cls, sep, pad, unk, mask} {
 		id, ok := co.tokenID(s)
 		if !ok {
-			return nil, fmt.Errorf("%s: special token %q is not in the vocabulary", c.file(), s)
+			// transformers maps a special token missing from the
+			// vocabulary to the unknown id.
+			id = b.unkID
 		}
 		ids[s] = id
 	}
@@ -462,4 +489,66 @@ func whitespaceFields(s string) []field {
 		out = append(out, field{s[start:], start})
 	}
 	return out
+}
+
+// basicTokenizer is transformers' BasicTokenizer: clean text, optional
+// CJK character isolation, NFC, whitespace split, lower-casing and accent
+// stripping (except never_split tokens), punctuation split.
+func basicTokenizer(lower bool, strip *bool, chinese bool, neverSplit map[string]bool) WordSplitter {
+	return WordSplitterFunc(func(text string) []string {
+		var sb strings.Builder
+		for _, r := range text {
+			switch {
+			case r == 0 || r == 0xFFFD || isControlRune(r):
+			case unicode.IsSpace(r):
+				sb.WriteByte(' ')
+			case chinese && isChineseChar(r):
+				sb.WriteByte(' ')
+				sb.WriteRune(r)
+				sb.WriteByte(' ')
+			default:
+				sb.WriteRune(r)
+			}
+		}
+		text = norm.NFC.String(sb.String())
+		var out []string
+		for _, tok := range strings.Fields(text) {
+			if !neverSplit[tok] {
+				if lower {
+					tok = pyLower(tok)
+				}
+				if lower && (strip == nil || *strip) || !lower && strip != nil && *strip {
+					tok = stripAccents(tok)
+				}
+			}
+			if neverSplit[tok] {
+				out = append(out, tok)
+				continue
+			}
+			start := 0
+			for i, r := range tok {
+				if isBertPunct(r) {
+					if i > start {
+						out = append(out, tok[start:i])
+					}
+					out = append(out, string(r))
+					start = i + utf8.RuneLen(r)
+				}
+			}
+			if start < len(tok) {
+				out = append(out, tok[start:])
+			}
+		}
+		return out
+	})
+}
+
+func stripAccents(s string) string {
+	var sb strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
 }

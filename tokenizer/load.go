@@ -49,6 +49,8 @@ func LoadWith(dir string, opt Options) (Tokenizer, error) {
 	switch {
 	case base == "BertJapaneseTokenizer" || base == "DistilBertJapaneseTokenizer":
 		t, err = loadBertJapanese(c, class, opt)
+	case base == "BertTokenizer" && !exists(tj):
+		t, err = loadBertJapanese(c, class, opt)
 	case base == "MLukeTokenizer" || base == "LukeTokenizer" && exists(filepath.Join(dir, "sentencepiece.bpe.model")):
 		t, err = loadFairseqSPM(c, filepath.Join(dir, "sentencepiece.bpe.model"))
 	case exists(tj):
@@ -77,7 +79,7 @@ func LoadWith(dir string, opt Options) (Tokenizer, error) {
 		}
 		t, err = loadPlainSPM(c, path, base)
 	default:
-		return nil, fmt.Errorf("tokenizer: %s: field tokenizer_class %q unsupported without tokenizer.json (supported: BertJapaneseTokenizer, DistilBertJapaneseTokenizer, MLukeTokenizer, XLMRobertaTokenizer, or any class with tokenizer.json)", c.file(), class)
+		return nil, fmt.Errorf("tokenizer: %s: field tokenizer_class %q unsupported without tokenizer.json (supported: BertJapaneseTokenizer, DistilBertJapaneseTokenizer, BertTokenizer, MLukeTokenizer, XLMRobertaTokenizer, LlamaTokenizer, T5Tokenizer, or any class with tokenizer.json)", c.file(), class)
 	}
 	if err != nil {
 		var pe *fs.PathError

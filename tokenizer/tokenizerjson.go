@@ -82,7 +82,60 @@ func loadTokenizerJSON(c *hfConfig, path string) (Tokenizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	class, _ := c.str("tokenizer_class", "")
+	switch strings.TrimSuffix(class, "Fast") {
+	case "LlamaTokenizer", "GemmaTokenizer", "CodeLlamaTokenizer":
+		// LlamaTokenizerFast.update_post_processor replaces the
+		// post-processor from add_bos_token / add_eos_token.
+		if err := llamaTemplate(c, t); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
+}
+
+func llamaTemplate(c *hfConfig, co *core) error {
+	addBOS, err := c.boolean("add_bos_token", true)
+	if err != nil {
+		return err
+	}
+	addEOS, err := c.boolean("add_eos_token", false)
+	if err != nil {
+		return err
+	}
+	item := func(key, def string, typeID int) (templateItem, error) {
+		s := c.special(key, def)
+		id, ok := co.tokenID(s)
+		if !ok {
+			return templateItem{}, fmt.Errorf("%s: %s %q is not in the vocabulary", c.file(), key, s)
+		}
+		return templateItem{seq: -1, id: id, tok: s, typeID: typeID}, nil
+	}
+	var single, pair []templateItem
+	for seq := 0; seq < 2; seq++ {
+		var part []templateItem
+		if addBOS {
+			b, err := item("bos_token", "<s>", seq)
+			if err != nil {
+				return err
+			}
+			part = append(part, b)
+		}
+		part = append(part, templateItem{seq: seq, typeID: seq})
+		if addEOS {
+			e, err := item("eos_token", "</s>", seq)
+			if err != nil {
+				return err
+			}
+			part = append(part, e)
+		}
+		if seq == 0 {
+			single = part
+		}
+		pair = append(pair, part...)
+	}
+	co.single, co.pair = single, pair
+	return nil
 }
 
 // parseTokenizerJSON builds a tokenizer from tokenizer.json content; c may

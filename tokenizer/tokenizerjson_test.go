@@ -104,3 +104,31 @@ func TestTinyUnigram(t *testing.T) {
 		}
 	}
 }
+
+// TestTinyLlama: LlamaTokenizerFast rebuilds the post-processor from
+// add_bos_token/add_eos_token (here both true, the file's template has
+// no </s>); Prepend+Replace normalizer; unigram byte fallback.
+func TestTinyLlama(t *testing.T) {
+	tk := loadTiny(t, "llama-tiny")
+	cases := []struct {
+		text string
+		want []int64
+	}{
+		// "▁abc": ▁ab+c (-7) beats ▁+abc (-8)
+		{"abc", ids64(1, 4, 8, 2)},
+		// "▁ab▁c": no Metaspace split; ▁ab + ▁ + c = -9
+		{"ab c", ids64(1, 4, 3, 8, 2)},
+		// あ is unknown: bytes E3 81 82
+		{"あ", ids64(1, 3, 10, 11, 12, 2)},
+	}
+	for _, c := range cases {
+		e := tk.Encode(c.text, 0)
+		if !slices.Equal(e.IDs, c.want) {
+			t.Errorf("Encode(%q) = %v %q, want %v", c.text, e.IDs, e.Tokens, c.want)
+		}
+	}
+	e := tk.EncodePair("abc", "c", 0)
+	if want := ids64(1, 4, 8, 2, 1, 3, 8, 2); !slices.Equal(e.IDs, want) || !slices.Equal(e.TypeIDs, ids64(0, 0, 0, 0, 1, 1, 1, 1)) {
+		t.Errorf("pair %v %v, want %v", e.IDs, e.TypeIDs, want)
+	}
+}

@@ -1,0 +1,79 @@
+package tokenizer
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// TestSlowBertMatchesFast: transformers guarantees BertTokenizer (vocab.txt,
+// BasicTokenizer + WordPiece) and BertTokenizerFast (tokenizer.json) agree;
+// testdata/bert-basic and testdata/wordpiece-tiny hold the same vocabulary.
+func TestSlowBertMatchesFast(t *testing.T) {
+	slow, err := Load("testdata/bert-basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slow.Family() != "bert" {
+		t.Fatalf("family %q", slow.Family())
+	}
+	fast, err := Load("testdata/wordpiece-tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"Unaffable, hello!", "Café 東京", "unaffablea", "unx", "HELLO,hello , ,UNAFF", "[CLS] hello [SEP]", "\tun\u00a0aff\x00able"}
+	for _, s := range texts {
+		a, b := slow.Encode(s, 0), fast.Encode(s, 0)
+		if !slices.Equal(a.IDs, b.IDs) {
+			t.Errorf("%q: slow %v %q, fast %v %q", s, a.IDs, a.Tokens, b.IDs, b.Tokens)
+		}
+	}
+	if e := slow.Encode("Unaffable, hello!", 0); !slices.Equal(e.IDs, ids64(2, 4, 5, 6, 7, 8, 1, 3)) {
+		t.Errorf("slow: %v", e.IDs)
+	}
+}
+
+// TestSlowFastOnBenchModel compares both loaders on a real 32k vocabulary
+// when the embed benchmark model (which ships both vocab.txt and
+// tokenizer.json) is in the cache.
+func TestSlowFastOnBenchModel(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	dir := filepath.Join(home, ".cache", "jretrieve", "bench", "bert-base-random")
+	if _, err := os.Stat(filepath.Join(dir, "tokenizer.json")); err != nil {
+		t.Skip("benchmark model absent (made by bench/embed.sh)")
+	}
+	fast, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	for _, f := range []string{"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(tmp, f), b, 0o644)
+	}
+	slow, err := Load(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slow.Family() != "bert" || fast.Family() != "tokenizer.json" {
+		t.Fatalf("families %q %q", slow.Family(), fast.Family())
+	}
+	bad := 0
+	gs := readSPMGolden(t, "unigram_bf")
+	for _, g := range gs {
+		a, b := slow.Encode(g.Text, 0), fast.Encode(g.Text, 0)
+		if !slices.Equal(a.IDs, b.IDs) {
+			bad++
+			if bad < 5 {
+				t.Errorf("%q: slow %q, fast %q", g.Text, a.Tokens, b.Tokens)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d/%d differ", bad, len(gs))
+	}
+}
