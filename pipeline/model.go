@@ -11,6 +11,7 @@ import (
 	"github.com/jretrieve/jretrieve/analysis"
 	"github.com/jretrieve/jretrieve/bm25"
 	"github.com/jretrieve/jretrieve/embed"
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
 	"github.com/jretrieve/jretrieve/rerank"
 )
 
@@ -132,6 +133,12 @@ func IsCrossEncoderDir(dir string) bool {
 
 func openDir(ctx context.Context, name, dir string, opt ModelOptions) (*Model, error) {
 	abs, _ := filepath.Abs(dir)
+	// A requested length beyond the position embeddings (a small model,
+	// or JQaRA's 512 on a 128-token model) falls back to the model's own
+	// limit, which the embedder bounds by them.
+	if cfg, err := modeldir.Read(dir); err == nil && cfg.MaxPositionEmbeddings > 0 && opt.MaxLength > cfg.MaxPositionEmbeddings {
+		opt.MaxLength = 0
+	}
 	if IsCrossEncoderDir(dir) {
 		ce, err := rerank.OpenCrossEncoder(ctx, dir, rerank.CrossEncoderOptions{
 			Backend: opt.Backend, Threads: opt.Threads, Library: opt.Library,

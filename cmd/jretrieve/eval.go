@@ -18,6 +18,7 @@ import (
 	"github.com/jretrieve/jretrieve/datasets"
 	"github.com/jretrieve/jretrieve/eval"
 	"github.com/jretrieve/jretrieve/hub"
+	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/pipeline"
 )
 
@@ -73,7 +74,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	batch := fs.Int("batch-size", 32, "sequences per model call")
 	maxLen := fs.Int("max-length", 512, "token limit of the models (JQaRA's evaluator uses 512; 0: the model's own)")
 	depth := fs.Int("depth", 100, "documents a first stage retrieves from a collection")
-	backend := fs.String("backend", "ort", "inference `backend`: ort (ONNX Runtime) or go (pure Go, slower)")
+	backend := fs.String("backend", "auto", "inference `backend`: ort (ONNX Runtime), go (pure Go, 7-12x slower) or auto (ort when its library is installed)")
 	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the cache filled by scripts/install-onnxruntime.sh)")
 	format := fs.String("format", "text", "table `format` on stdout: text, markdown, csv, json or latex")
 	ties := fs.String("ties", "ranx", "tie `policy`: ranx, trec or stable")
@@ -138,8 +139,16 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *out == "" {
 		*out = filepath.Join("jretrieve-out", task.Name())
 	}
+	be := *backend
+	if be == "auto" {
+		be = "ort"
+		if _, err := ort.FindLibrary(*ortLib); err != nil && needsEncoder(specs) {
+			fmt.Fprintf(stderr, "jretrieve eval: %v; using the pure-Go backend (slow)\n", err)
+			be = "go"
+		}
+	}
 	opener := pipeline.DefaultOpener(pipeline.ModelOptions{
-		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: *backend, Library: *ortLib,
+		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: be, Library: *ortLib,
 		Resolve: catalogResolver(client),
 	})
 	start := time.Now()
@@ -188,6 +197,20 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			len(task.Queries()), len(infos), time.Since(start).Seconds(), *out)
 	}
 	return nil
+}
+
+// needsEncoder reports whether an expression names a neural model.
+func needsEncoder(specs []*pipeline.Spec) bool {
+	for _, s := range specs {
+		for _, n := range s.Names() {
+			switch n {
+			case "bm25", "bm25-ipa", "bm25-index":
+			default:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // openDataset resolves --dataset and returns the task and its default metrics.
@@ -248,7 +271,15 @@ func catalogResolver(client *hub.Client) func(ctx context.Context, name string) 
 		case m.Support == catalog.Unsupported:
 			return "", fmt.Errorf("%s cannot run yet: %s", m.ID, m.Reason)
 		case m.ONNX.Repo != "" && (m.ONNX.Source == catalog.ONNXRepo || m.ONNX.Source == catalog.ONNXConversion):
-			dir, err := client.Snapshot(ctx, hub.Repo{ID: m.ONNX.Repo}, nil)
+			// The graph plus the small configuration and tokenizer files,
+			// not every other variant the repository may hold.
+			patterns := []string{"*.json", "*.txt", "*.model", "1_Pooling/*"}
+			if m.ONNX.File != "" {
+				patterns = append(patterns, m.ONNX.File)
+			} else {
+				patterns = append(patterns, "model.onnx", "onnx/model.onnx")
+			}
+			dir, err := client.Snapshot(ctx, hub.Repo{ID: m.ONNX.Repo}, patterns)
 			if err != nil {
 				return "", err
 			}
