@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jretrieve/jretrieve/analysis/jatext"
 )
 
 // needNative skips (or, with JRETRIEVE_REQUIRE_NATIVE=1, fails) when a
@@ -130,7 +132,7 @@ func referenceCorpus(t *testing.T) []string {
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	if _, err := os.Stat("/usr/share/man/ja"); err == nil {
-		man, err := manpageCorpus("/usr/share/man/ja")
+		man, err := jatext.ManpageCorpus("/usr/share/man/ja")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,6 @@
-package analysis
+// Package jatext extracts Japanese prose from Debian manpages-ja sources
+// (roff) for the segmentation reference tests and benchmarks.
+package jatext
 
 import (
 	"bufio"
@@ -18,10 +20,10 @@ var (
 	roffEscape = regexp.MustCompile(`\\(.)`)
 )
 
-// roffText extracts the running text of a man page source: requests and
+// RoffText extracts the running text of a man page source: requests and
 // comments are dropped, the text arguments of font macros kept, escapes
 // removed. Only lines containing non-ASCII text are kept (Japanese prose).
-func roffText(r io.Reader) []string {
+func RoffText(r io.Reader) []string {
 	var out []string
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
@@ -46,7 +48,7 @@ func roffText(r io.Reader) []string {
 		l = strings.ReplaceAll(l, `\e`, `\`)
 		l = roffEscape.ReplaceAllString(l, "$1")
 		l = strings.TrimSpace(l)
-		if l == "" || !utf8.ValidString(l) || len(l) > 4000 || !hasJapanese(l) {
+		if l == "" || !utf8.ValidString(l) || len(l) > 4000 || !HasJapanese(l) {
 			continue
 		}
 		out = append(out, l)
@@ -54,7 +56,7 @@ func roffText(r io.Reader) []string {
 	return out
 }
 
-func hasJapanese(s string) bool {
+func HasJapanese(s string) bool {
 	for _, r := range s {
 		if r >= 0x3040 && r <= 0x30FF || r >= 0x4E00 && r <= 0x9FFF {
 			return true
@@ -63,9 +65,9 @@ func hasJapanese(s string) bool {
 	return false
 }
 
-// manpageCorpus reads every page under dir (Debian manpages-ja:
+// ManpageCorpus reads every page under dir (Debian manpages-ja:
 // /usr/share/man/ja), in sorted order, and returns its prose lines.
-func manpageCorpus(dir string) ([]string, error) {
+func ManpageCorpus(dir string) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -91,7 +93,7 @@ func manpageCorpus(dir string) ([]string, error) {
 			fh.Close()
 			continue // a symlink to a missing page or not gzip: skip
 		}
-		lines = append(lines, roffText(z)...)
+		lines = append(lines, RoffText(z)...)
 		fh.Close()
 	}
 	return lines, nil
