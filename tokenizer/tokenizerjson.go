@@ -705,7 +705,8 @@ func buildPreTokenizer(r json.RawMessage, where string) (preTokFn, error) {
 			})
 		}, nil
 	case "Whitespace":
-		re := regexp.MustCompile(`\w+|[^\w\s]+`)
+		// Rust's \w and \s are Unicode-aware, Go's are ASCII-only.
+		re := regexp.MustCompile(`[\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc}]+|[^\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc}\s\p{Z}\x{85}]+`)
 		return func(p []aligned) []aligned {
 			return splitEach(p, func(s string) [][3]int {
 				var rs [][3]int

@@ -132,3 +132,38 @@ func TestTinyLlama(t *testing.T) {
 		t.Errorf("pair %v %v, want %v", e.IDs, e.TypeIDs, want)
 	}
 }
+
+// TestTinyByteLevel: GPT-2 pre-tokenization and byte-to-unicode mapping
+// with BPE merges applied by rank.
+func TestTinyByteLevel(t *testing.T) {
+	tk := loadTiny(t, "bytelevel-tiny")
+	cases := []struct {
+		text string
+		want []int64
+	}{
+		// "hi" | " hi" | "!"; in "Ġhi" the rank-0 merge h+i wins over Ġ+h
+		// (rank 1), after which Ġ+hi is not a merge.
+		{"hi hi!", ids64(4, 2, 4, 6)},
+		// "あ" = E3 81 82 -> ã ģ Ĥ (unmerged, no unk token: kept as bytes)
+		{"あ", ids64(7, 8, 9)},
+		// contraction split: "hi" | "'s"
+		{"hi's", ids64(4, 10)},
+		// two spaces before a word: " " | " hi"
+		{"hi  hi", ids64(4, 2, 2, 4)},
+	}
+	for _, c := range cases {
+		e := tk.Encode(c.text, 0)
+		if !slices.Equal(e.IDs, c.want) {
+			t.Errorf("Encode(%q) = %v %q, want %v", c.text, e.IDs, e.Tokens, c.want)
+		}
+	}
+}
+
+func TestPyLower(t *testing.T) {
+	// Expected values printed by Python 3.11 str.lower.
+	for in, want := range map[string]string{"ΟΔΟΣ": "οδος", "ΟΔΟΣ ΣΑ": "οδος σα", "Σ": "σ", "AΣ.": "aς.", "İstanbul": "i̇stanbul", "ABC": "abc"} {
+		if got := pyLower(in); got != want {
+			t.Errorf("pyLower(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
