@@ -37,7 +37,8 @@
 //
 // LINE DistilBERT (Ruri small v1/v2): the same words, each encoded with
 // spiece.model after SentencepieceTokenizer.preprocess_text (whitespace
-// collapsing, two backquotes or two apostrophes to a double quote, lower-casing) and its digit-comma re-split.
+// collapsing, two backquotes or two apostrophes to a double quote,
+// lower-casing) and its digit-comma re-split.
 //
 // tokenizer.json (Ruri v3 / ModernBERT-Ja, AMBER, RoSEtta, XLM-R rerankers,
 // bge-reranker-v2-m3): added tokens (lstrip, rstrip, single_word);

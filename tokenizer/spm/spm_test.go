@@ -77,3 +77,21 @@ func TestGoldenAgainstReference(t *testing.T) {
 		})
 	}
 }
+
+func TestOffsets(t *testing.T) {
+	p, err := Load(filepath.Join("testdata", "unigram_bf.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "  ＡＢＣ　東京の　ｶﾀｶﾅ  "
+	toks := p.Encode(text)
+	var surf string
+	for _, tk := range toks {
+		surf += text[tk.Begin:tk.End]
+	}
+	// The pieces cover the text except the whitespace that normalization
+	// removed at both ends.
+	if want := "ＡＢＣ　東京の　ｶﾀｶﾅ"; surf != want {
+		t.Errorf("surfaces %q, want %q (tokens %+v)", surf, want, toks)
+	}
+}
