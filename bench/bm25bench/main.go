@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -155,6 +156,7 @@ type result struct {
 func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	dir := fs.String("dir", "", "directory written by gen")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the query phase")
 	fs.Parse(args)
 	runtime.GOMAXPROCS(1) // one thread, like the FTS5 and Xapian runs
 	f, err := os.Open(filepath.Join(*dir, "corpus.tsv"))
@@ -203,6 +205,14 @@ func run(args []string) error {
 	fi, _ := os.Stat(path)
 	res.Note = fmt.Sprintf("%d docs, %d terms, %d postings; save %.2fs, load %.2fs, file %.1f MB, k1=1.2 b=0.75 Lucene idf",
 		ix.Len(), ix.Terms(), ix.Postings(), saveS, loadS, float64(fi.Size())/1e6)
+	if *prof != "" {
+		pf, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
+	}
 	for _, set := range []string{"content", "raw"} {
 		lines, err := readLines(filepath.Join(*dir, "queries_"+set+".txt"))
 		if err != nil {
