@@ -39,15 +39,16 @@ func Hamming(a, b []uint64) int {
 // sign vectors.
 type BinaryIndex struct {
 	flat  *Flat
+	n     int
 	words int
 	codes []uint64
 }
 
-// NewBinaryIndex quantises every vector currently in f. f must not change
-// afterwards (rescoring reads it).
+// NewBinaryIndex quantises every vector currently in f. Vectors added to f
+// later are not part of the snapshot; rescoring reads f.
 func NewBinaryIndex(f *Flat) *BinaryIndex {
 	w := (f.dim + 63) / 64
-	b := &BinaryIndex{flat: f, words: w, codes: make([]uint64, f.n*w)}
+	b := &BinaryIndex{flat: f, n: f.n, words: w, codes: make([]uint64, f.n*w)}
 	for i := 0; i < f.n; i++ {
 		signBitsInto(b.codes[i*w:(i+1)*w], f.Vector(i))
 	}
@@ -65,7 +66,7 @@ func (b *BinaryIndex) Search(q []float32, k, rescore int) []Result {
 	if len(q) != b.flat.dim {
 		panic(fmt.Sprintf("vecsim: BinaryIndex.Search: query has %d values, index dimension is %d", len(q), b.flat.dim))
 	}
-	if k <= 0 || b.flat.n == 0 {
+	if k <= 0 || b.n == 0 {
 		return []Result{}
 	}
 	qb := SignBits(q)
@@ -73,10 +74,10 @@ func (b *BinaryIndex) Search(q []float32, k, rescore int) []Result {
 	if rescore > 0 {
 		cand = max(rescore, k)
 	}
-	t := newTopK(min(cand, b.flat.n))
+	t := newTopK(min(cand, b.n))
 	w := b.words
 	dim := float32(b.flat.dim)
-	for i := 0; i < b.flat.n; i++ {
+	for i := 0; i < b.n; i++ {
 		d := b.codes[i*w : (i+1)*w]
 		h := 0
 		for j, x := range d {

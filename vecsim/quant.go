@@ -24,6 +24,7 @@ const (
 // 64-byte load holds 4 dimensions of 16 documents (the VPDPBUSD layout).
 type Int8Index struct {
 	flat   *Flat
+	n      int // documents quantised (f.Len() at construction)
 	mode   ScaleMode
 	dim    int
 	stride int // padded dimension (multiple of 4)
@@ -51,11 +52,11 @@ func quantize(x, inv float32) uint8 {
 	return uint8(int(r) + 128)
 }
 
-// NewInt8Index quantises every vector currently in f. f must not change
-// afterwards (rescoring reads it).
+// NewInt8Index quantises every vector currently in f. Vectors added to f
+// later are not part of the snapshot; rescoring reads f.
 func NewInt8Index(f *Flat, mode ScaleMode) *Int8Index {
 	dim := f.dim
-	x := &Int8Index{flat: f, mode: mode, dim: dim, stride: int8Stride(dim)}
+	x := &Int8Index{flat: f, n: f.n, mode: mode, dim: dim, stride: int8Stride(dim)}
 	x.codes = make([]uint8, (f.n+panelW-1)/panelW*panelW*x.stride)
 	for i := range x.codes {
 		x.codes[i] = 128
@@ -163,7 +164,7 @@ func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Res
 	if err := queries.Validate(); err != nil {
 		panic(err)
 	}
-	n := x.flat.n
+	n := x.n
 	out := make([][]Result, queries.Rows)
 	if k <= 0 || n == 0 {
 		for i := range out {

@@ -197,3 +197,17 @@ func TestHammingAndBinary(t *testing.T) {
 		t.Errorf("binary recall@10 with rescoring %.3f < 0.9", rc)
 	}
 }
+
+func TestSnapshotsIgnoreLaterAdds(t *testing.T) {
+	f := NewFlat(4)
+	f.Add("a", []float32{1, 0, 0, 0})
+	x := NewInt8Index(f, ScalePerVector)
+	b := NewBinaryIndex(f)
+	f.Add("b", []float32{2, 0, 0, 0})
+	if r := x.Search([]float32{1, 0, 0, 0}, 5, 5); len(r) != 1 || r[0].ID != "a" {
+		t.Errorf("int8 snapshot: %v", r)
+	}
+	if r := b.Search([]float32{1, 0, 0, 0}, 5, 5); len(r) != 1 || r[0].ID != "a" {
+		t.Errorf("binary snapshot: %v", r)
+	}
+}
