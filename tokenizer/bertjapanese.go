@@ -299,61 +299,16 @@ func (m nfkcMap) span(b, e int) (int, int) {
 	return m.begin[b], m.end[e-1]
 }
 
-// pyLower lower-cases like Python's str.lower (and Rust's to_lowercase)
-// for the cases Go's strings.ToLower differs on: İ becomes "i̇" and a
-// capital sigma ending a word becomes final sigma ς.
+// pyLower lower-cases character by character like the references:
+// PreTrainedTokenizer.tokenize lower-cases with re.sub over single
+// characters and tokenizers' Lowercase uses char::to_lowercase, so there
+// is no final-sigma context; the one full case mapping Go's simple
+// mapping lacks is İ -> "i̇".
 func pyLower(s string) string {
-	if !strings.ContainsAny(s, "İΣ") {
+	if !strings.ContainsRune(s, 'İ') {
 		return strings.ToLower(s)
 	}
-	rs := []rune(s)
-	var sb strings.Builder
-	for i, r := range rs {
-		switch r {
-		case 'İ':
-			sb.WriteString("i\u0307")
-		case 'Σ':
-			if finalSigma(rs, i) {
-				sb.WriteRune('ς')
-			} else {
-				sb.WriteRune('σ')
-			}
-		default:
-			sb.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return sb.String()
-}
-
-// finalSigma is Unicode's Final_Sigma condition: a cased letter before
-// (skipping case-ignorable characters) and none after.
-func finalSigma(rs []rune, i int) bool {
-	before := false
-	for j := i - 1; j >= 0; j-- {
-		if caseIgnorable(rs[j]) {
-			continue
-		}
-		before = isCased(rs[j])
-		break
-	}
-	if !before {
-		return false
-	}
-	for j := i + 1; j < len(rs); j++ {
-		if caseIgnorable(rs[j]) {
-			continue
-		}
-		return !isCased(rs[j])
-	}
-	return true
-}
-
-func isCased(r rune) bool {
-	return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
-}
-
-func caseIgnorable(r rune) bool {
-	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk) || r == '\'' || r == '.' || r == ':' || r == '\u00b7' || r == '\u2019'
+	return strings.ToLower(strings.ReplaceAll(s, "İ", "i\u0307"))
 }
 
 func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) []piece) func(string) []piece {
