@@ -5,6 +5,11 @@
 //
 //	bm25bench gen -dir D [-docs 100000 -vocab 50000 -len 150 -queries 1000 -seed 1]
 //	bm25bench run -dir D
+//	bm25bench rerank [-questions 1667 -passages 100]
+//
+// rerank times the JQaRA protocol end to end (tokenise with uni + score
+// with rank_bm25 BM25Okapi per question) on synthetic passages built from
+// Japanese prose (manpages-ja, or analysis/testdata/prose.txt).
 package main
 
 import (
@@ -39,6 +44,8 @@ func main() {
 		err = gen(os.Args[2:])
 	case "run":
 		err = run(os.Args[2:])
+	case "rerank":
+		err = rerankBench(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
