@@ -183,3 +183,11 @@ func TestFlatErrors(t *testing.T) {
 		t.Error("cancelled context should fail")
 	}
 }
+
+func TestScoreBlockZeroDim(t *testing.T) {
+	out := []float32{7, 7}
+	ScoreBlock(Matrix{Rows: 1, Dim: 0}, Matrix{Rows: 2, Dim: 0}, out)
+	if out[0] != 0 || out[1] != 0 {
+		t.Errorf("zero-dimension scores = %v, want zeros", out)
+	}
+}

@@ -134,13 +134,17 @@ func ScoreBlock(queries, docs Matrix, out []float32) {
 	if queries.Rows == 0 || docs.Rows == 0 {
 		return
 	}
-	dim := queries.Dim
-	qp := packQueries(queries)
-	groups := len(qp) / (kernQ * dim)
-	if dim == 0 {
+	if queries.Dim == 0 {
 		clear(out[:queries.Rows*docs.Rows])
 		return
 	}
+	scoreBlockPacked(packQueries(queries), queries.Rows, docs, out)
+}
+
+// scoreBlockPacked is ScoreBlock with the queries already packed.
+func scoreBlockPacked(qp []float32, nq int, docs Matrix, out []float32) {
+	dim := docs.Dim
+	groups := (nq + kernQ - 1) / kernQ
 	dp := make([]float32, blockDocs*dim)
 	var tile [tileLen]float32
 	var rmax [kernQ]float32
@@ -151,7 +155,7 @@ func ScoreBlock(queries, docs Matrix, out []float32) {
 			kernTile(qp[g*kernQ*dim:], dp, dim, &tile, &rmax)
 			for q := 0; q < kernQ; q++ {
 				qi := g*kernQ + q
-				if qi >= queries.Rows {
+				if qi >= nq {
 					break
 				}
 				copy(out[qi*docs.Rows+r0:qi*docs.Rows+r0+n], tile[q*blockDocs:q*blockDocs+n])

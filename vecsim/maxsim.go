@@ -34,19 +34,33 @@ func maxSimFromScores(scores []float32, nq, nd int) float32 {
 }
 
 // MaxSimBatch scores one query against many documents; the result has one
-// score per document. The query is packed once.
+// score per document (bit-identical to MaxSim). The query is packed once.
+// It panics if a document's dimension differs from the query's.
 func MaxSimBatch(query Matrix, docs []Matrix) []float32 {
 	out := make([]float32, len(docs))
+	if query.Rows == 0 || query.Dim == 0 {
+		return out
+	}
+	if err := query.Validate(); err != nil {
+		panic(err)
+	}
+	qp := packQueries(query)
 	var scores []float32
 	for i, d := range docs {
-		if query.Rows == 0 || d.Rows == 0 {
+		if d.Rows == 0 {
 			continue
+		}
+		if d.Dim != query.Dim {
+			panic("vecsim: MaxSimBatch dimension mismatch")
+		}
+		if err := d.Validate(); err != nil {
+			panic(err)
 		}
 		if cap(scores) < query.Rows*d.Rows {
 			scores = make([]float32, query.Rows*d.Rows)
 		}
 		s := scores[:query.Rows*d.Rows]
-		ScoreBlock(query, d, s)
+		scoreBlockPacked(qp, query.Rows, d, s)
 		out[i] = maxSimFromScores(s, query.Rows, d.Rows)
 	}
 	return out
