@@ -119,6 +119,9 @@ func TestFlatSearch(t *testing.T) {
 		if mb := f.MemoryBytes(); mb < int64(n*dim*4) {
 			t.Errorf("MemoryBytes = %d < raw %d", mb, n*dim*4)
 		}
+		if fm := f.Matrix(); fm.Rows != n || fm.Dim != dim || fmt.Sprint(fm.Data) != fmt.Sprint(m.Data) {
+			t.Fatalf("Flat.Matrix does not round-trip the added vectors")
+		}
 		for i := 0; i < n; i += 37 {
 			v := f.Vector(i)
 			for k := range v {

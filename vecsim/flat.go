@@ -297,3 +297,17 @@ func (f *Flat) scan(ctx context.Context, qp []float32, nq, b0, b1 int, heaps []t
 	}
 	return nil
 }
+
+// Matrix returns a row-major copy of the stored vectors (for example to
+// write them with WriteNPY).
+func (f *Flat) Matrix() Matrix {
+	m := NewMatrix(f.n, f.dim)
+	for i := 0; i < f.n; i++ {
+		row := m.Row(i)
+		base := (i/panelW)*panelW*f.dim + i%panelW
+		for k := range row {
+			row[k] = f.packed[base+k*panelW]
+		}
+	}
+	return m
+}
