@@ -307,3 +307,27 @@ func (rep *Report) writeJSON(w io.Writer) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
+
+// WritePerQuery writes every run's per-query values as CSV with the header
+// run,query,metric,value,tie_low,tie_high (runs in report order, queries in
+// code point order, metrics in the requested order).
+func (rep *Report) WritePerQuery(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"run", "query", "metric", "value", "tie_low", "tie_high"}); err != nil {
+		return err
+	}
+	for _, rr := range rep.Runs {
+		res := rr.Result
+		for qi, q := range res.Queries {
+			for _, m := range rep.Metrics {
+				rec := []string{res.Run, q, m, fmtFloat(res.PerQuery[m][qi]),
+					fmtFloat(res.PessimisticPerQuery[m][qi]), fmtFloat(res.OptimisticPerQuery[m][qi])}
+				if err := cw.Write(rec); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

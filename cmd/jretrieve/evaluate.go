@@ -49,6 +49,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	tieThreshold := fs.Float64("tie-threshold", 0.0005, "show a tie range when it exceeds this")
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "runs decoded and evaluated in parallel")
 	out := fs.String("o", "", "write the table to `file` instead of stdout")
+	perQuery := fs.String("per-query", "", "also write per-query values (CSV: run,query,metric,value,tie_low,tie_high) to `file`")
 	paths, err := evParseArgs(fs, args)
 	if err != nil {
 		return err
@@ -119,6 +120,11 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	rep, err := eval.CompareResults(ctx, results, copt)
 	if err != nil {
 		return err
+	}
+	if *perQuery != "" {
+		if err := evWriteFileAtomic(*perQuery, rep.WritePerQuery); err != nil {
+			return err
+		}
 	}
 	if *out != "" {
 		return evWriteFileAtomic(*out, func(w io.Writer) error { return rep.Write(w, *format) })

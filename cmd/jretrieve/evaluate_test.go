@@ -70,6 +70,29 @@ func TestEvaluateCmd(t *testing.T) {
 	}
 }
 
+func TestEvaluateCmdPerQuery(t *testing.T) {
+	dir, qrels, a, b := evFixture(t)
+	pq := filepath.Join(dir, "pq.csv")
+	table := filepath.Join(dir, "table.md")
+	code, out, e := evRun(t, "evaluate", "--qrels", qrels, "--metrics", "mrr", "--per-query", pq, "-o", table, "--format", "markdown", a, b)
+	if code != 0 || out != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, e)
+	}
+	data, err := os.ReadFile(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "run,query,metric,value,tie_low,tie_high\n" +
+		"a,q1,mrr,1,1,1\na,q2,mrr,0.5,0.5,0.5\n" +
+		"b,q1,mrr,0.5,0.5,1\nb,q2,mrr,0.5,0.5,1\n"
+	if string(data) != want {
+		t.Errorf("per-query CSV:\n%s\nwant:\n%s", data, want)
+	}
+	if md, _ := os.ReadFile(table); !strings.HasPrefix(string(md), "| # | Run | mrr |") {
+		t.Errorf("table file:\n%s", md)
+	}
+}
+
 func TestEvaluateCmdErrors(t *testing.T) {
 	dir, qrels, a, _ := evFixture(t)
 	bad := evWrite(t, dir, "bad.trec", "q1 Q0 r1 1 zero a\n")
