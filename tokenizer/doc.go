@@ -99,7 +99,10 @@
 //
 // MeCab segmentation is package analysis's (UniDic 2.1.2 from kagome-dict,
 // which keeps the single-character numeral and alphabet entries that
-// unidic-lite deleted). Invalid UTF-8, which Python strings cannot hold,
+// unidic-lite deleted); for mecab_dic "unidic_lite" the word splitter
+// re-joins the ASCII digit and letter runs those entries split ("2 0 2 4"
+// -> "2024", as the vocabulary's whole-word "2024", "AI", "10" show),
+// an approximation of the lattice without them. Invalid UTF-8, which Python strings cannot hold,
 // is replaced by U+FFFD in the MeCab families. XLMRobertaTokenizer
 // directories without tokenizer.json are tokenized as the slow tokenizer;
 // AutoTokenizer would convert them to a fast one, which may differ on
