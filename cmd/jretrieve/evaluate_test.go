@@ -192,3 +192,22 @@ func TestEvaluateCmdJQaRA(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEvaluateCmdJQaRA: the whole `jretrieve evaluate` call on the 39
+// JQaRA runs (decode, evaluate, t-tests, table). Anchor: trec_eval about
+// 10.5 s for the 39 runs (270 ms/run); bench/eval.sh times the binary.
+func BenchmarkEvaluateCmdJQaRA(b *testing.B) {
+	root, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "reference", "jqara"))
+	runs, _ := filepath.Glob(filepath.Join(root, "runs", "*.lz4"))
+	if len(runs) == 0 {
+		b.Skipf("skipping: reference data not available at %s", root)
+	}
+	args := append([]string{"evaluate", "--qrels", filepath.Join(root, "qrels.trec"), "--metrics", "ndcg@10,mrr@10,ndcg@100,mrr@100"}, runs...)
+	for b.Loop() {
+		var o, e bytes.Buffer
+		if code := runMain(context.Background(), args, &o, &e); code != 0 {
+			b.Fatal(e.String())
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/float64(len(runs)), "ms/run")
+}
