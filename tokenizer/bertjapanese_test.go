@@ -133,9 +133,14 @@ func TestBertJapaneseMeCab(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := tk.Tokens("東京都に住んでいます。")
-	want := []string{"東京", "都", "に", "住ん", "で", "い", "ます", "。"}
-	if !slices.Equal(got, want) {
-		t.Errorf("tokens %q, want %q", got, want)
+	for text, want := range map[string][]string{
+		"東京都に住んでいます。": {"東京", "都", "に", "住ん", "で", "い", "ます", "。"},
+		// unidic-lite has no single-character numeral/alphabet words: digit
+		// and letter runs stay whole (the vocabulary has 2024, AI and 10).
+		"２０２４年にＡＩを１０個": {"2024", "年", "に", "AI", "を", "10", "個"},
+	} {
+		if got := tk.Tokens(text); !slices.Equal(got, want) {
+			t.Errorf("%q: tokens %q, want %q", text, got, want)
+		}
 	}
 }
