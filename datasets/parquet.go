@@ -23,7 +23,8 @@ type parquetTable struct {
 	row  int64
 }
 
-func openParquet(path string, want []column) (table, error) {
+func openParquet(path string, want []column) (t table, err error) {
+	defer recoverCorrupt(path, "", &err)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -38,23 +39,35 @@ func openParquet(path string, want []column) (table, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: not a readable parquet file: %w", path, err)
 	}
-	t := &parquetTable{path: path, f: f, pf: pf}
+	pt := &parquetTable{path: path, f: f, pf: pf}
 	for _, c := range want {
 		cur, err := newColCursor(pf, path, c)
 		if err != nil {
 			f.Close()
 			return nil, err
 		}
-		t.cols = append(t.cols, cur)
+		pt.cols = append(pt.cols, cur)
 	}
-	return t, nil
+	return pt, nil
+}
+
+// recoverCorrupt turns a panic of the parquet library on a corrupt file
+// into an error naming the file and position.
+func recoverCorrupt(path, pos string, err *error) {
+	if r := recover(); r != nil {
+		if pos != "" {
+			pos = ": " + pos
+		}
+		*err = fmt.Errorf("%s%s: corrupt parquet file: %v", path, pos, r)
+	}
 }
 
 func (t *parquetTable) numRows() int64 { return t.pf.NumRows() }
 func (t *parquetTable) pos() string    { return "row " + strconv.FormatInt(t.row, 10) }
 func (t *parquetTable) close() error   { return t.f.Close() }
 
-func (t *parquetTable) next(row []cell) error {
+func (t *parquetTable) next(row []cell) (err error) {
+	defer recoverCorrupt(t.path, t.pos(), &err)
 	if t.row >= t.pf.NumRows() {
 		return io.EOF
 	}
@@ -214,6 +227,9 @@ func (c *colCursor) fill() error {
 			c.vals = nil
 		} else if err != nil {
 			return err
+		} else if n == 0 {
+			// A reader that neither progresses nor ends would loop forever.
+			return errors.New("page yields no values")
 		}
 		if n > 0 {
 			c.n = n
