@@ -3,6 +3,7 @@
 package vecsim
 
 import (
+	"math"
 	"os"
 	"unsafe"
 
@@ -21,38 +22,127 @@ func dotAccumAVX512(a, b *float32, n int, acc *[dotLanes]float32)
 //go:noescape
 func int8PanelsVNNI(q *int8, codes *uint8, groups int, npanels int, out *int32)
 
+//go:noescape
+func kernTileAVX2(qp, dp *float32, dim int, tile *float32)
+
+//go:noescape
+func kernSingleAVX2(q, dp *float32, dim int, tile *float32)
+
+//go:noescape
+func dotAccumAVX2(a, b *float32, n int, acc *[dotLanes]float32)
+
+// kernelSet is one implementation of the float32 and int8 kernels.
+type kernelSet struct {
+	name       string
+	kernTile   func(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *[kernQ]float32)
+	kernSingle func(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32)
+	dotAccum   func(a, b []float32, acc *[dotLanes]float32)
+	int8Dots   func(q []int8, codes []uint8, stride int, out []int32) // nil: generic
+}
+
 var (
-	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ &&
-		os.Getenv("JRETRIEVE_VECSIM_GENERIC") == ""
-	hasVNNI = hasAVX512 && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI
+	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ
+	hasVNNI   = hasAVX512 && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 )
 
-func init() {
+// kernelSets lists the assembly implementations this CPU supports, best
+// first.
+func kernelSets() []kernelSet {
+	var s []kernelSet
 	if hasAVX512 {
-		kernTile = kernTileAsm
-		kernSingle = kernSingleAsm
+		k := kernelSet{name: "avx512", kernTile: kernTileAsm512, kernSingle: kernSingleAsm512, dotAccum: dotAccumAsm512}
+		if hasVNNI {
+			k.name = "avx512+vnni"
+			k.int8Dots = int8DotsAsm
+		}
+		s = append(s, k)
 	}
-	if hasVNNI {
-		int8Dots = int8DotsAsm
+	if hasAVX2 {
+		s = append(s, kernelSet{name: "avx2", kernTile: kernTileAsm2, kernSingle: kernSingleAsm2, dotAccum: dotAccumAsm2})
+	}
+	return s
+}
+
+var (
+	dotAccumImpl = dotAccumGeneric
+	accelerated  = "generic"
+)
+
+// init picks the best supported kernels. JRETRIEVE_VECSIM=generic or avx2
+// forces a lower level (results are identical; only speed changes).
+func init() {
+	want := os.Getenv("JRETRIEVE_VECSIM")
+	if want == "generic" {
+		return
+	}
+	for _, k := range kernelSets() {
+		if want == "avx2" && k.name != "avx2" {
+			continue
+		}
+		kernTile, kernSingle, dotAccumImpl, accelerated = k.kernTile, k.kernSingle, k.dotAccum, k.name
+		if k.int8Dots != nil {
+			int8Dots = k.int8Dots
+		}
+		return
 	}
 }
 
-func kernTileAsm(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *[kernQ]float32) {
+func dotAccum(a, b []float32, acc *[dotLanes]float32) { dotAccumImpl(a, b, acc) }
+
+// Accelerated reports which kernel implementation is in use: "avx512+vnni",
+// "avx512", "avx2" or "generic".
+func Accelerated() string { return accelerated }
+
+func kernTileAsm512(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *[kernQ]float32) {
 	_ = qp[kernQ*dim-1]
 	_ = dp[blockDocs*dim-1]
 	kernTileAVX512(&qp[0], &dp[0], dim, &tile[0], &rowmax[0])
 }
 
-func kernSingleAsm(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32) {
+func kernSingleAsm512(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32) {
 	_ = q[dim-1]
 	_ = dp[blockDocs*dim-1]
 	kernSingleAVX512(&q[0], &dp[0], dim, &tile[0], rowmax)
 }
 
-func int8DotsAsm(q []int8, codes []uint8, stride int, out []int32) {
-	if len(out) == 0 {
-		return
+func dotAccumAsm512(a, b []float32, acc *[dotLanes]float32) {
+	_ = b[len(a)-1]
+	dotAccumAVX512(unsafe.SliceData(a), unsafe.SliceData(b), len(a), acc)
+}
+
+func kernTileAsm2(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *[kernQ]float32) {
+	_ = qp[kernQ*dim-1]
+	_ = dp[blockDocs*dim-1]
+	kernTileAVX2(&qp[0], &dp[0], dim, &tile[0])
+	for q := range rowmax {
+		rowmax[q] = maxNonNaN(tile[q*blockDocs : (q+1)*blockDocs])
 	}
+}
+
+func kernSingleAsm2(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32) {
+	_ = q[dim-1]
+	_ = dp[blockDocs*dim-1]
+	kernSingleAVX2(&q[0], &dp[0], dim, &tile[0])
+	*rowmax = maxNonNaN(tile[:])
+}
+
+func dotAccumAsm2(a, b []float32, acc *[dotLanes]float32) {
+	_ = b[len(a)-1]
+	dotAccumAVX2(unsafe.SliceData(a), unsafe.SliceData(b), len(a), acc)
+}
+
+func maxNonNaN(s []float32) float32 {
+	m := float32(math.Inf(-1))
+	for _, x := range s {
+		if x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+func int8DotsAsm(q []int8, codes []uint8, stride int, out []int32) {
 	np := len(out) / panelW
 	if np == 0 {
 		return
@@ -60,25 +150,4 @@ func int8DotsAsm(q []int8, codes []uint8, stride int, out []int32) {
 	_ = q[stride-1]
 	_ = codes[np*panelW*stride-1]
 	int8PanelsVNNI(&q[0], &codes[0], stride/4, np, &out[0])
-}
-
-func dotAccum(a, b []float32, acc *[dotLanes]float32) {
-	if !hasAVX512 {
-		dotAccumGeneric(a, b, acc)
-		return
-	}
-	_ = b[len(a)-1]
-	dotAccumAVX512(unsafe.SliceData(a), unsafe.SliceData(b), len(a), acc)
-}
-
-// Accelerated reports which kernel implementation is in use: "avx512",
-// "avx512+vnni" or "generic".
-func Accelerated() string {
-	switch {
-	case hasVNNI:
-		return "avx512+vnni"
-	case hasAVX512:
-		return "avx512"
-	}
-	return "generic"
 }

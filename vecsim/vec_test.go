@@ -131,9 +131,16 @@ func TestDotSpecial(t *testing.T) {
 // TestAsmMatchesGeneric checks every assembly kernel against its pure-Go
 // fallback bit for bit on awkward sizes, including zeros, NaN and Inf.
 func TestAsmMatchesGeneric(t *testing.T) {
-	if Accelerated() == "generic" {
+	sets := kernelSets()
+	if len(sets) == 0 {
 		t.Skip("no assembly kernels on this CPU/build; the generic path is the only one")
 	}
+	for _, ks := range sets {
+		t.Run(ks.name, func(t *testing.T) { testKernelSet(t, ks) })
+	}
+}
+
+func testKernelSet(t *testing.T, ks kernelSet) {
 	r := rand.New(rand.NewPCG(5, 9))
 	for _, dim := range awkwardDims {
 		// Dot: main loop in assembly vs generic.
@@ -151,7 +158,7 @@ func TestAsmMatchesGeneric(t *testing.T) {
 				continue
 			}
 			dotAccumGeneric(a[:m], b[:m], &g)
-			dotAccum(a[:m], b[:m], &s)
+			ks.dotAccum(a[:m], b[:m], &s)
 			if g != s {
 				t.Fatalf("dotAccum n=%d: assembly and generic differ", m)
 			}
@@ -177,7 +184,7 @@ func TestAsmMatchesGeneric(t *testing.T) {
 			var tg, ta [tileLen]float32
 			var mg, ma [kernQ]float32
 			kernTileGeneric(qp, dp, dim, &tg, &mg)
-			kernTile(qp, dp, dim, &ta, &ma)
+			ks.kernTile(qp, dp, dim, &ta, &ma)
 			for i := range tg {
 				if math.Float32bits(tg[i]) != math.Float32bits(ta[i]) && !(tg[i] != tg[i] && ta[i] != ta[i]) {
 					t.Fatalf("kernTile dim=%d rep=%d: score %d: generic %g asm %g", dim, rep, i, tg[i], ta[i])
@@ -196,7 +203,7 @@ func TestAsmMatchesGeneric(t *testing.T) {
 			var sg, sa [blockDocs]float32
 			var xg, xa float32
 			kernSingleGeneric(q1, dp, dim, &sg, &xg)
-			kernSingle(q1, dp, dim, &sa, &xa)
+			ks.kernSingle(q1, dp, dim, &sa, &xa)
 			for j := range sg {
 				if math.Float32bits(sg[j]) != math.Float32bits(sa[j]) && !(sg[j] != sg[j] && sa[j] != sa[j]) ||
 					math.Float32bits(sg[j]) != math.Float32bits(tg[j]) && !(sg[j] != sg[j] && tg[j] != tg[j]) {
@@ -222,7 +229,10 @@ func TestAsmMatchesGeneric(t *testing.T) {
 			}
 			g, a := make([]int32, n), make([]int32, n)
 			int8DotsGeneric(q8, codes, stride, g)
-			int8Dots(q8, codes, stride, a)
+			if ks.int8Dots == nil {
+				continue
+			}
+			ks.int8Dots(q8, codes, stride, a)
 			for j := range g {
 				var want int64
 				for k := 0; k < stride; k++ {
