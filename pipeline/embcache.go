@@ -11,9 +11,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
-
-	"github.com/jretrieve/jretrieve/embed"
 )
 
 // CacheKey identifies everything that determines an embedding besides the
@@ -184,15 +183,17 @@ func (c *EmbeddingCache) Close() error {
 }
 
 // EmbedCached embeds texts with fn, taking vectors from the cache where
-// present and embedding each distinct missing text once, in chunks of
-// chunk texts; every finished chunk is written to the cache before the
-// next starts, so an interrupted run keeps its work. progress, if non-nil,
-// is called with the number of texts done so far (cached ones included).
+// present and embedding each distinct missing text once. Missing texts are
+// sorted by length (so batches pad little) and embedded in chunks of chunk
+// texts by up to workers concurrent calls of fn; every finished chunk is
+// written to the cache at once, so an interrupted run keeps its work.
+// progress, if non-nil, is called with the number of texts done so far
+// (cached ones included).
 //
 // A nil cache embeds every distinct text; dim must then be given (it is
 // ignored when c is not nil).
 func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(context.Context, []string) ([]float32, error),
-	texts []string, chunk int, progress func(done int)) ([]float32, error) {
+	texts []string, chunk, workers int, progress func(done int)) ([]float32, error) {
 	d := dim
 	if c != nil {
 		d = c.key.Dim
@@ -217,44 +218,72 @@ func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(contex
 	if chunk <= 0 {
 		chunk = 256
 	}
+	if workers <= 0 {
+		workers = 1
+	}
+	sort.SliceStable(missing, func(a, b int) bool { return len(missing[a]) < len(missing[b]) })
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	sem := make(chan struct{}, workers)
 	for start := 0; start < len(missing); start += chunk {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
 		}
 		batch := missing[start:min(start+chunk, len(missing))]
-		vecs, err := fn(ctx, batch)
-		if err != nil {
-			return nil, err
-		}
-		if len(vecs) != len(batch)*d {
-			return nil, fmt.Errorf("embedder returned %d floats for %d texts of dim %d", len(vecs), len(batch), d)
-		}
-		if c != nil {
-			if err := c.Put(batch, vecs); err != nil {
-				return nil, err
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			vecs, err := fn(ctx, batch)
+			if err == nil && len(vecs) != len(batch)*d {
+				err = fmt.Errorf("embedder returned %d floats for %d texts of dim %d", len(vecs), len(batch), d)
 			}
-		}
-		for j, t := range batch {
-			for _, i := range where[t] {
-				copy(out[i*d:(i+1)*d], vecs[j*d:(j+1)*d])
-				done++
+			if err == nil && c != nil {
+				err = c.Put(batch, vecs)
 			}
-		}
-		if progress != nil {
-			progress(done)
-		}
+			if err != nil {
+				fail(err)
+				return
+			}
+			mu.Lock()
+			for j, t := range batch {
+				for _, i := range where[t] {
+					copy(out[i*d:(i+1)*d], vecs[j*d:(j+1)*d])
+					done++
+				}
+			}
+			if progress != nil {
+				progress(done)
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
-}
-
-// QueryFunc and DocumentFunc select the side of an embedder.
-func QueryFunc(e embed.Embedder) func(context.Context, []string) ([]float32, error) {
-	return e.EmbedQueries
-}
-
-// DocumentFunc returns e.EmbedDocuments.
-func DocumentFunc(e embed.Embedder) func(context.Context, []string) ([]float32, error) {
-	return e.EmbedDocuments
 }
 
 // writeFileAtomic writes data to a temp file in the same directory and renames it over path.

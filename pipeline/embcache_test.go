@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -29,7 +31,7 @@ func TestEmbedCachedDedupAndReuse(t *testing.T) {
 	}
 	e := &countingEmbedder{}
 	texts := []string{"abc", "xy", "abc", "z", "xy"}
-	got, err := EmbedCached(context.Background(), c, 0, e.embed, texts, 2, nil)
+	got, err := EmbedCached(context.Background(), c, 0, e.embed, texts, 2, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestEmbedCachedDedupAndReuse(t *testing.T) {
 		t.Errorf("reopened cache holds %d vectors, want 3", c.Len())
 	}
 	e.n = 0
-	if _, err := EmbedCached(context.Background(), c, 0, e.embed, []string{"xy", "new"}, 8, nil); err != nil {
+	if _, err := EmbedCached(context.Background(), c, 0, e.embed, []string{"xy", "new"}, 8, 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	if e.n != 1 {
@@ -76,7 +78,7 @@ func TestEmbeddingCacheTornRecord(t *testing.T) {
 	key := CacheKey{Model: "fake", Dim: 3}
 	c, _ := OpenEmbeddingCache(dir, key)
 	e := &countingEmbedder{}
-	EmbedCached(context.Background(), c, 0, e.embed, []string{"aa", "bb"}, 1, nil)
+	EmbedCached(context.Background(), c, 0, e.embed, []string{"aa", "bb"}, 1, 1, nil)
 	c.Close()
 	// Simulate a crash in the middle of a third record.
 	path := filepath.Join(dir, key.ID(), "vectors.bin")
@@ -91,7 +93,7 @@ func TestEmbeddingCacheTornRecord(t *testing.T) {
 		t.Errorf("cache with torn record holds %d, want 2", c.Len())
 	}
 	e.n = 0
-	EmbedCached(context.Background(), c, 0, e.embed, []string{"cc"}, 1, nil)
+	EmbedCached(context.Background(), c, 0, e.embed, []string{"cc"}, 1, 1, nil)
 	c.Close()
 	c, _ = OpenEmbeddingCache(dir, key)
 	defer c.Close()
@@ -113,7 +115,7 @@ func TestEmbedCachedInterruptKeepsWork(t *testing.T) {
 		}
 		return (&countingEmbedder{}).embed(ctx, texts)
 	}
-	_, err := EmbedCached(ctx, c, 0, fn, []string{"a", "b", "c", "d", "e"}, 2, nil)
+	_, err := EmbedCached(ctx, c, 0, fn, []string{"a", "b", "c", "d", "e"}, 2, 1, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -132,5 +134,38 @@ func TestEmbeddingCacheBadMagic(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, key.ID(), "vectors.bin"), []byte("garbage!"), 0o644)
 	if _, err := OpenEmbeddingCache(dir, key); err == nil {
 		t.Fatal("opened a corrupt cache without error")
+	}
+}
+
+func TestEmbedCachedParallelMatchesSequential(t *testing.T) {
+	var texts []string
+	for i := 0; i < 200; i++ {
+		texts = append(texts, strings.Repeat("あ", i%17+1)+string(rune('a'+i%26)))
+	}
+	fn := func(_ context.Context, ts []string) ([]float32, error) {
+		var out []float32
+		for _, t := range ts {
+			out = append(out, float32(len(t)), float32(t[len(t)-1]), 1)
+		}
+		return out, nil
+	}
+	seq, err := EmbedCached(context.Background(), nil, 3, fn, texts, 7, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := OpenEmbeddingCache(t.TempDir(), CacheKey{Model: "p", Dim: 3})
+	defer c.Close()
+	var last atomic.Int64
+	par, err := EmbedCached(context.Background(), c, 0, fn, texts, 7, 4, func(n int) { last.Store(int64(n)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range seq {
+		if seq[i] != par[i] {
+			t.Fatalf("parallel result differs at %d", i)
+		}
+	}
+	if last.Load() != int64(len(texts)) {
+		t.Errorf("progress ended at %d, want %d", last.Load(), len(texts))
 	}
 }

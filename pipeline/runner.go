@@ -441,9 +441,9 @@ func (x *executor) embed(ctx context.Context, m *Model, role string, texts []str
 	if c != nil {
 		defer c.Close()
 	}
-	bar := x.opt.Progress.Start(fmt.Sprintf("%s embedding %ss", m.Name, role), len(texts))
+	bar := x.opt.Progress.Start(fmt.Sprintf("%s embedding %s", m.Name, map[string]string{"query": "queries", "document": "documents"}[role]), len(texts))
 	defer bar.Done()
-	return EmbedCached(ctx, c, m.Embedder.Dim(), fn, texts, x.opt.EmbedChunk, bar.Set)
+	return EmbedCached(ctx, c, m.Embedder.Dim(), fn, texts, x.opt.EmbedChunk, x.opt.Workers, bar.Set)
 }
 
 func (x *executor) scoreDense(ctx context.Context, m *Model, queries []datasets.Query, cands []candidates, scores [][]float64) error {
