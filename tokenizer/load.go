@@ -81,6 +81,19 @@ func LoadWith(dir string, opt Options) (Tokenizer, error) {
 	default:
 		return nil, fmt.Errorf("tokenizer: %s: field tokenizer_class %q unsupported without tokenizer.json (supported: BertJapaneseTokenizer, DistilBertJapaneseTokenizer, BertTokenizer, MLukeTokenizer, XLMRobertaTokenizer, LlamaTokenizer, T5Tokenizer, or any class with tokenizer.json)", c.file(), class)
 	}
+	if err == nil {
+		side, serr := c.str("truncation_side", "right")
+		switch {
+		case serr != nil:
+			err = serr
+		case side == "left":
+			if co, ok := t.(*core); ok {
+				co.truncLeft = true
+			}
+		case side != "right":
+			err = fmt.Errorf("%s: field truncation_side %q unsupported (left, right)", c.file(), side)
+		}
+	}
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) || strings.Contains(err.Error(), dir) {

@@ -77,8 +77,10 @@ type core struct {
 	// fastTruncation selects the tokenizers (Rust) longest_first split
 	// instead of the transformers slow one-token-at-a-time rule.
 	fastTruncation bool
-	tokenID        func(string) (int, bool)
-	idToken        func(int) string
+	// truncLeft drops tokens from the start (truncation_side "left").
+	truncLeft bool
+	tokenID   func(string) (int, bool)
+	idToken   func(int) string
 }
 
 func (c *core) Family() string               { return c.family }
@@ -121,7 +123,7 @@ func (c *core) Encode(text string, maxLen int) Encoding {
 	if maxLen > 0 {
 		budget := max(maxLen-specials(c.single), 0)
 		if len(a) > budget {
-			a, truncated = a[:budget], true
+			a, truncated = c.cut(a, budget), true
 		}
 	}
 	return c.build(c.single, a, nil, truncated, maxLen)
@@ -136,10 +138,17 @@ func (c *core) EncodePair(x, y string, maxLen int) Encoding {
 		if len(a)+len(b) > budget {
 			truncated = true
 			na, nb := truncLongestFirst(len(a), len(b), budget, c.fastTruncation)
-			a, b = a[:na], b[:nb]
+			a, b = c.cut(a, na), c.cut(b, nb)
 		}
 	}
 	return c.build(c.pair, a, b, truncated, maxLen)
+}
+
+func (c *core) cut(p []piece, n int) []piece {
+	if c.truncLeft {
+		return p[len(p)-n:]
+	}
+	return p[:n]
 }
 
 // truncLongestFirst returns the kept lengths of a pair of sequences of

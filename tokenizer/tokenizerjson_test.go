@@ -1,7 +1,10 @@
 package tokenizer
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -166,5 +169,27 @@ func TestPyLower(t *testing.T) {
 		if got := pyLower(in); got != want {
 			t.Errorf("pyLower(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestTruncationSideLeft(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile("testdata/bpe-tiny/tokenizer.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "tokenizer.json"), b, 0o644)
+	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"truncation_side": "left"}`), 0o644)
+	tk, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a b c, keep the last 2 content tokens
+	if e := tk.Encode("a b c", 4); !slices.Equal(e.IDs, ids64(0, 5, 6, 2)) {
+		t.Errorf("left truncation: %v", e.IDs)
+	}
+	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"truncation_side": "middle"}`), 0o644)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "truncation_side") {
+		t.Errorf("bad truncation_side: %v", err)
 	}
 }
