@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs what jretrieve's tests and reference checks need on a fresh Debian machine:
-#  - mecab + mecab-ipadic-utf8 + unidic-mecab (agreement checks of the analyzer)
+#  - mecab + mecab-ipadic-utf8 + unidic-mecab, and manpages-ja as a corpus of real Japanese prose
+#    (agreement checks of the analyzer against MeCab)
 #  - the ONNX Runtime shared library from npm's onnxruntime-node (ONNX backend tests)
 # Optional (fixture generation and anchors, not needed by the tests):
 #   SETUP_EXTRAS=1 also installs python3-torch python3-onnx python3-sentencepiece
 #   python3-faiss python3-xapian manpages-ja.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-pkgs=(mecab mecab-ipadic-utf8 unidic-mecab)
+pkgs=(mecab mecab-ipadic-utf8 unidic-mecab manpages-ja)
 if [ "${SETUP_EXTRAS:-0}" = 1 ]; then
-  pkgs+=(python3-torch python3-onnx python3-numpy python3-sentencepiece python3-faiss python3-xapian manpages-ja sqlite3)
+  pkgs+=(python3-torch python3-onnx python3-numpy python3-sentencepiece python3-faiss python3-xapian sqlite3)
 fi
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
