@@ -5,7 +5,7 @@
 #  - the ONNX Runtime shared library from npm's onnxruntime-node (ONNX backend tests)
 # Optional (fixture generation and anchors, not needed by the tests):
 #   SETUP_EXTRAS=1 also installs python3-torch python3-onnx python3-sentencepiece
-#   python3-faiss python3-xapian manpages-ja.
+#   python3-faiss python3-xapian sqlite3.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs=(mecab mecab-ipadic-utf8 unidic-mecab manpages-ja)
