@@ -1,12 +1,40 @@
-// Package bm25 implements BM25 for Japanese retrieval evaluation:
+// Package bm25 implements BM25 for Japanese retrieval evaluation.
 //
-//   - Okapi, a reranker identical to rank_bm25's BM25Okapi as used by the
-//     published JQaRA bm25 run (per question, over its candidates, k1=1.5,
-//     b=0.75, epsilon=0.25, fugashi -Owakati tokens with the trailing empty
-//     token), and OkapiScores, the same formula over pre-tokenised input.
-//   - Index, an inverted index for full-collection retrieval with top-k
-//     search pruned by MaxScore, Lucene's always-positive idf by default
-//     (Okapi's floored idf available), saved to one checksummed file.
+// # Okapi reranker (JQaRA baseline)
 //
-// See ../shared/specs/bm25-variants.md for the formulas of the anchors.
+// Okapi is identical to rank_bm25's BM25Okapi as used by the published
+// JQaRA bm25 run: per question, over its candidates only (N = 100), k1=1.5,
+// b=0.75, epsilon=0.25, negative idf replaced by epsilon times the mean idf,
+// query tokens counted with repetition, text = title + " " + text (see
+// JoinTitle), tokens = fugashi + unidic-lite `-Owakati` split on " " —
+// analysis.Options{Dict: analysis.Uni} plus the trailing empty token that
+// MeCab's wakati output leaves (OkapiParams.DropEmptyToken removes it).
+// OkapiScores is the same formula over pre-tokenised input. Okapi
+// implements rerank.Reranker.
+//
+// # Index (full-collection retrieval)
+//
+// Index is an in-memory inverted index built from a stream of documents
+// (Build, or NewBuilder/Add/Finish) with a progress callback. Scores:
+//
+//	score(q,d) = sum over distinct query terms t (first-occurrence order) of
+//	             qtf(t) * idf(t) * tf*(k1+1) / (tf + k1*(1-b+b*dl/avgdl))
+//
+// with Lucene's idf ln(1+(N-n+0.5)/(n+0.5)) by default (k1=1.2, b=0.75) or
+// the Okapi idf of rank_bm25 over the whole collection (Variant OkapiIdf).
+// Search returns the top k with MaxScore dynamic pruning and is identical
+// to SearchExhaustive (ties: lower document number first); the final score
+// of every candidate is summed in the canonical term order so that pruning
+// never changes a score. The zero IndexParams means the defaults (set
+// Variant explicitly to use b = 0).
+//
+// Save writes one file (magic, version, payload length, CRC-32C, then the
+// payload; see format.go) through a temporary file renamed into place;
+// Load rejects truncated, corrupt or foreign files with an error wrapping
+// ErrFormat that names the file and the offending field. The analyzer
+// options an index was built with are stored in it, so SearchText tokenises
+// queries the same way.
+//
+// See ../shared/specs/bm25-variants.md for the formulas of the anchors
+// (rank_bm25, SQLite FTS5, Xapian).
 package bm25
