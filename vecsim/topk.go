@@ -36,6 +36,9 @@ func (t *topK) full() bool { return len(t.h) >= t.k }
 
 // offer adds (s, idx), idx larger than every earlier index. NaN is skipped.
 func (t *topK) offer(s float32, idx int) {
+	if t.k <= 0 {
+		return
+	}
 	if len(t.h) < t.k {
 		if s != s {
 			return
