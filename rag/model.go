@@ -20,6 +20,9 @@ import (
 type ModelInfo struct {
 	// Name is informational (the model directory's base name).
 	Name string `json:"name"`
+	// Source is where the model can be opened again (a directory or a
+	// catalog name); informational, not compared.
+	Source string `json:"source,omitempty"`
 	// Fingerprint identifies the ONNX weights: the hex sha256 of the file
 	// size, its first 4 MiB and its last 4 MiB (fast for multi-GB files,
 	// and any re-export changes it).
@@ -54,7 +57,7 @@ func Describe(e embed.Embedder) (ModelInfo, error) {
 		}
 		p := m.Prefixes()
 		info := ModelInfo{
-			Name: filepath.Base(cfg.Dir), Fingerprint: fp, Dim: m.Dim(),
+			Name: filepath.Base(cfg.Dir), Source: abs(cfg.Dir), Fingerprint: fp, Dim: m.Dim(),
 			QueryPrefix: p.Query, DocumentPrefix: p.Document, MaxLength: m.MaxLength(),
 			Pooling: cfg.Pooling,
 		}
@@ -126,4 +129,11 @@ func (m ModelInfo) diff(got ModelInfo) []string {
 		add("vocabulary size", m.VocabSize, got.VocabSize)
 	}
 	return d
+}
+
+func abs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

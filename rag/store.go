@@ -362,6 +362,9 @@ func writeFileAtomic(dir, name string, write func(io.Writer) error) (fi FileInfo
 	if err = f.Sync(); err != nil {
 		return fi, fmt.Errorf("rag: write %s: %w", path, err)
 	}
+	if err = f.Chmod(0o644); err != nil {
+		return fi, fmt.Errorf("rag: write %s: %w", path, err)
+	}
 	if err = f.Close(); err != nil {
 		return fi, fmt.Errorf("rag: write %s: %w", path, err)
 	}

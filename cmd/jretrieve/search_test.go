@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jretrieve/jretrieve/onnx/onnxtest"
+)
+
+func writeNotes(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"yama.txt":     "富士山は静岡県と山梨県にまたがる日本一高い山で、標高は3776メートルです。\n\n北岳は南アルプスにある日本で二番目に高い山です。\n",
+		"mizu/biwa.md": "琵琶湖は滋賀県にある日本最大の湖です。\n\n信濃川は日本で最も長い川です。\n",
+		"skip.csv":     "富士山,3776\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestIndexSearchBM25(t *testing.T) {
+	notes := writeNotes(t)
+	idx := filepath.Join(t.TempDir(), "idx")
+	var out, errb bytes.Buffer
+	if code := runMain(context.Background(), []string{"index", "--out", idx, notes}, &out, &errb); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "indexed 4 passages") {
+		t.Errorf("index output: %s", out.String())
+	}
+	out.Reset()
+	if code := runMain(context.Background(), []string{"search", "--index", idx, "-k", "2", "--json", "琵琶湖はどこにありますか"}, &out, &errb); code != 0 {
+		t.Fatalf("search: exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var first struct {
+		Rank  int
+		ID    string
+		Score float64
+		Meta  map[string]string
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if first.Rank != 1 || first.ID != "mizu/biwa.md#1" || first.Score <= 0 || first.Meta["file"] != "mizu/biwa.md" {
+		t.Errorf("top hit %+v, want mizu/biwa.md#1", first)
+	}
+	// the index has no embeddings: dense search is a usage error
+	if code := runMain(context.Background(), []string{"search", "--index", idx, "--mode", "dense", "湖"}, &out, &errb); code != 2 {
+		t.Errorf("dense over a BM25 index: exit %d", code)
+	}
+	if code := runMain(context.Background(), []string{"search", "湖"}, &out, &errb); code != 2 {
+		t.Errorf("missing --index: exit %d", code)
+	}
+}
+
+func TestIndexSearchModelMismatch(t *testing.T) {
+	notes := writeNotes(t)
+	idx := filepath.Join(t.TempDir(), "idx")
+	var out, errb bytes.Buffer
+	args := []string{"index", "--model", onnxtest.Dir("bert-tiny"), "--backend", "go", "-q", "--out", idx, notes}
+	if code := runMain(context.Background(), args, &out, &errb); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	if code := runMain(context.Background(), []string{"search", "--index", idx, "--backend", "go", "-k", "3", "日本一高い山"}, &out, &errb); code != 0 {
+		t.Fatalf("search: exit %d: %s", code, errb.String())
+	}
+	if n := strings.Count(out.String(), "\n"); n != 6 {
+		t.Errorf("want 3 hits (2 lines each), got:\n%s", out.String())
+	}
+	errb.Reset()
+	code := runMain(context.Background(), []string{"search", "--index", idx, "--backend", "go", "--model", onnxtest.Dir("bert-lasttoken-tiny"), "山"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "settings differ from the stored index") {
+		t.Errorf("other model: exit %d: %s", code, errb.String())
+	}
+}
