@@ -193,3 +193,20 @@ func TestTruncationSideLeft(t *testing.T) {
 		t.Errorf("bad truncation_side: %v", err)
 	}
 }
+
+// TestMetaspaceFirstNoSplit: prepend_scheme "first" adds ▁ only to the
+// text at offset 0 (not after an added token); split false keeps one piece.
+func TestMetaspaceFirstNoSplit(t *testing.T) {
+	js := `{"added_tokens": [{"id": 9, "content": "<sep>", "special": true}],
+	"pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first", "split": false},
+	"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0], ["▁", -2], ["▁ab", -3], ["a", -2], ["b", -2], ["ab", -2.5], ["c", -4], ["abc", -6], ["▁c", -1], ["<sep>", 0]]}}`
+	co, err := parseTokenizerJSON([]byte(js), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "▁ab▁c" as one piece: ▁ab + ▁c = -4; then "<sep>"; then "ab" without ▁: ab = -2.5
+	e := co.Encode("ab c<sep>ab", 0)
+	if want := ids64(2, 8, 9, 5); !slices.Equal(e.IDs, want) {
+		t.Errorf("got %v %q, want %v", e.IDs, e.Tokens, want)
+	}
+}
