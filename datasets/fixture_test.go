@@ -6,19 +6,21 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/snappy"
 )
 
 // Fixture rows in the real schemas. Struct tags give the column names; the
 // list columns use parquet's LIST logical type, as pyarrow (and so the
 // Hugging Face datasets library) writes them.
 
-// jqaraRow is JQaRA's schema with passage_row_id an integer.
+// jqaraRow is JQaRA's schema with passage_row_id an integer. Like pyarrow,
+// the repetitive string columns are dictionary-encoded.
 type jqaraRow struct {
-	QID          string   `parquet:"q_id"`
-	Question     string   `parquet:"question"`
+	QID          string   `parquet:"q_id,dict"`
+	Question     string   `parquet:"question,dict"`
 	PassageRowID int64    `parquet:"passage_row_id"`
 	Label        int64    `parquet:"label"`
-	Title        string   `parquet:"title"`
+	Title        string   `parquet:"title,dict"`
 	Text         string   `parquet:"text"`
 	Answers      []string `parquet:"answers,list"`
 }
@@ -57,7 +59,7 @@ type jacwirDocRow struct {
 
 // writeParquet writes rows to dir/name with small pages and row groups so
 // that readers cross page and row-group boundaries, and version-1 data
-// pages as pyarrow writes by default.
+// pages and snappy compression as pyarrow writes by default.
 func writeParquet[T any](t testing.TB, dir, name string, rows []T, opts ...parquet.WriterOption) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
@@ -68,7 +70,7 @@ func writeParquet[T any](t testing.TB, dir, name string, rows []T, opts ...parqu
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts = append([]parquet.WriterOption{parquet.PageBufferSize(2048), parquet.MaxRowsPerRowGroup(37), parquet.DataPageVersion(1)}, opts...)
+	opts = append([]parquet.WriterOption{parquet.PageBufferSize(2048), parquet.MaxRowsPerRowGroup(37), parquet.DataPageVersion(1), parquet.Compression(&snappy.Codec{})}, opts...)
 	w := parquet.NewGenericWriter[T](f, opts...)
 	if len(rows) > 0 {
 		if _, err := w.Write(rows); err != nil {
