@@ -32,7 +32,8 @@ type CompareOptions struct {
 	// intervals (default 1000; negative disables them).
 	Bootstrap int
 	// TieThreshold: reports show a metric's tie range when optimistic minus
-	// pessimistic exceeds it (default 0.0005).
+	// pessimistic exceeds it (0 means the default 0.0005; a negative value
+	// shows every non-empty range).
 	TieThreshold float64
 	// ShowCI adds confidence intervals to text, Markdown and LaTeX tables
 	// (CSV and JSON always include them).

@@ -63,7 +63,7 @@ const (
 // threshold.
 func (rep *Report) hasTieRange(rr *RunReport, m string) bool {
 	lo, hi := rr.Result.TieRange(m)
-	return hi-lo > rep.TieThreshold
+	return hi > lo && hi-lo > rep.TieThreshold
 }
 
 func (rep *Report) winLetters(rr *RunReport, m string) string {

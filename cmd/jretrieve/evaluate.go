@@ -46,7 +46,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	ci := fs.Bool("ci", false, "add bootstrap 95% confidence intervals")
 	bootstrap := fs.Int("bootstrap", 1000, "bootstrap samples for --ci")
 	seed := fs.Uint64("seed", 42, "seed of the randomization test and the bootstrap")
-	tieThreshold := fs.Float64("tie-threshold", 0.0005, "show a tie range when it exceeds this")
+	tieThreshold := fs.Float64("tie-threshold", 0.0005, "show a tie range when it exceeds this (0: every non-empty range)")
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "runs decoded and evaluated in parallel")
 	out := fs.String("o", "", "write the table to `file` instead of stdout")
 	perQuery := fs.String("per-query", "", "also write per-query values (CSV: run,query,metric,value,tie_low,tie_high) to `file`")
@@ -113,6 +113,9 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *ci {
 		copt.Bootstrap = *bootstrap
+	}
+	if *tieThreshold == 0 {
+		copt.TieThreshold = -1
 	}
 	if *maxP <= 0 || *maxP > 1 {
 		return fmt.Errorf("%w: --max-p must be in (0, 1]", errUsage)
