@@ -41,7 +41,8 @@
 // lower-casing) and its digit-comma re-split.
 //
 // tokenizer.json (Ruri v3 / ModernBERT-Ja, AMBER, RoSEtta, XLM-R rerankers,
-// bge-reranker-v2-m3): added tokens (lstrip, rstrip, single_word);
+// bge-reranker-v2-m3): added tokens (lstrip, rstrip, single_word; those
+// marked "normalized" are matched on the normalized text);
 // normalizers Sequence, NFC, NFD, NFKC, NFKD, Lowercase, StripAccents,
 // Strip, Prepend, Replace, BertNormalizer and Precompiled (the
 // SentencePiece charsmap, applied per grapheme with the shortest match, as
@@ -106,6 +107,5 @@
 // is replaced by U+FFFD in the MeCab families. XLMRobertaTokenizer
 // directories without tokenizer.json are tokenized as the slow tokenizer;
 // AutoTokenizer would convert them to a fast one, which may differ on
-// trailing whitespace and combining marks. Added tokens of tokenizer.json
-// are matched on the raw text even when marked "normalized".
+// trailing whitespace and combining marks.
 package tokenizer

@@ -54,6 +54,8 @@ type modelFn func(word string) []piece
 
 type tjTokenizer struct {
 	added     []tjAddedToken
+	rawAdded  []tjAddedToken // matched on the input text
+	normAdded []tjAddedToken // "normalized": matched (normalized) on normalized text
 	normalize normalizerFn
 	pretok    preTokFn
 	model     modelFn
@@ -168,6 +170,17 @@ func parseTokenizerJSON(b []byte, c *hfConfig) (*core, error) {
 			t.vocab[a.Content] = a.ID
 		}
 	}
+	for _, a := range t.added {
+		if !a.Normalized {
+			t.rawAdded = append(t.rawAdded, a)
+			continue
+		}
+		n := a
+		if t.normalize != nil {
+			n.Content = t.normalize(newAligned(a.Content, 0)).s
+		}
+		t.normAdded = append(t.normAdded, n)
+	}
 	co := &core{family: "tokenizer.json", fastTruncation: true, vocabSize: len(t.inv)}
 	co.segment = t.segment
 	co.tokenID = func(s string) (int, bool) { id, ok := t.vocab[s]; return id, ok }
@@ -212,7 +225,7 @@ func parseTokenizerJSON(b []byte, c *hfConfig) (*core, error) {
 // segment runs added-token extraction, normalizer, pre-tokenizer, model.
 func (t *tjTokenizer) segment(text string) []piece {
 	var out []piece
-	for _, ch := range t.splitAdded(text) {
+	for _, ch := range splitAdded(text, t.rawAdded) {
 		if ch.id >= 0 {
 			out = append(out, piece{tok: t.inv[ch.id], id: ch.id, begin: ch.begin, end: ch.end})
 			continue
@@ -221,17 +234,26 @@ func (t *tjTokenizer) segment(text string) []piece {
 		if t.normalize != nil {
 			a = t.normalize(a)
 		}
-		parts := []aligned{a}
-		if t.pretok != nil {
-			parts = t.pretok(parts)
-		}
-		for _, p := range parts {
-			if p.s == "" {
+		// Added tokens marked "normalized" are matched on the normalized
+		// text, as tokenizers' AddedVocabulary does.
+		for _, nc := range splitAdded(a.s, t.normAdded) {
+			if nc.id >= 0 {
+				b, e := a.span(nc.begin, nc.end)
+				out = append(out, piece{tok: t.inv[nc.id], id: nc.id, begin: b, end: e})
 				continue
 			}
-			for _, tk := range t.model(p.s) {
-				tk.begin, tk.end = p.span(tk.begin, tk.end)
-				out = append(out, tk)
+			parts := []aligned{a.sub(nc.begin, nc.end)}
+			if t.pretok != nil {
+				parts = t.pretok(parts)
+			}
+			for _, p := range parts {
+				if p.s == "" {
+					continue
+				}
+				for _, tk := range t.model(p.s) {
+					tk.begin, tk.end = p.span(tk.begin, tk.end)
+					out = append(out, tk)
+				}
 			}
 		}
 	}
@@ -243,16 +265,16 @@ type addedChunk struct {
 	id         int // -1 for text
 }
 
-func (t *tjTokenizer) splitAdded(text string) []addedChunk {
-	if len(t.added) == 0 {
+func splitAdded(text string, added []tjAddedToken) []addedChunk {
+	if len(added) == 0 {
 		return []addedChunk{{0, len(text), -1}}
 	}
 	var out []addedChunk
 	start := 0
 	for i := 0; i < len(text); {
 		best := -1
-		for k, a := range t.added {
-			if a.Content != "" && strings.HasPrefix(text[i:], a.Content) && (best < 0 || len(a.Content) > len(t.added[best].Content)) {
+		for k, a := range added {
+			if a.Content != "" && strings.HasPrefix(text[i:], a.Content) && (best < 0 || len(a.Content) > len(added[best].Content)) {
 				if a.SingleWord && !singleWordOK(text, i, i+len(a.Content)) {
 					continue
 				}
@@ -264,7 +286,7 @@ func (t *tjTokenizer) splitAdded(text string) []addedChunk {
 			i += n
 			continue
 		}
-		a := t.added[best]
+		a := added[best]
 		mb, me := i, i+len(a.Content)
 		if a.LStrip {
 			for mb > start {

@@ -210,3 +210,24 @@ func TestMetaspaceFirstNoSplit(t *testing.T) {
 		t.Errorf("got %v %q, want %v", e.IDs, e.Tokens, want)
 	}
 }
+
+// TestNormalizedAddedToken: an added token with "normalized": true is
+// matched after normalization (here NFKC turns ｘｙ into xy).
+func TestNormalizedAddedToken(t *testing.T) {
+	js := `{"added_tokens": [{"id": 3, "content": "ｘｙ", "special": false, "normalized": true}],
+	"normalizer": {"type": "NFKC"},
+	"pre_tokenizer": {"type": "WhitespaceSplit"},
+	"model": {"type": "WordPiece", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "a": 1, "##a": 2, "xy": 4}}}`
+	co, err := parseTokenizerJSON([]byte(js), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := co.Encode("aｘｙa xy", 0)
+	// a | <xy added> | a | <xy added>  (the WordPiece "xy"=4 is never used)
+	if want := ids64(1, 3, 1, 3); !slices.Equal(e.IDs, want) {
+		t.Errorf("got %v %q, want %v", e.IDs, e.Tokens, want)
+	}
+	if e.Offsets[1] != [2]int{1, 7} {
+		t.Errorf("offsets %v", e.Offsets)
+	}
+}
