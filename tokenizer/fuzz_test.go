@@ -108,3 +108,16 @@ func FuzzFairseqBPE(f *testing.F) {
 	}
 	fuzzTokenizer(f, tk)
 }
+
+// FuzzBertJapaneseMeCab runs the real word splitter (package analysis).
+func FuzzBertJapaneseMeCab(f *testing.F) {
+	dir := filepath.Join("..", "..", "shared", "reference", "tokenizers", "bert-base-japanese-v3")
+	if _, err := os.Stat(dir); err != nil {
+		f.Skip("reference vocabulary absent")
+	}
+	tk, err := Load(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	fuzzTokenizer(f, tk)
+}
