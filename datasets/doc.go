@@ -23,7 +23,8 @@
 //     columns q_id, question, passage_row_id, label, title, text (answers is
 //     not needed). Queries in file order; candidates in file order with doc
 //     ID passage_row_id (an integer is written in decimal) and text
-//     title + " " + text; qrels from label == 1. The test split is 1,667
+//     title + " " + text; qrels from label > 0 (JQaRA's labels are 0 or 1,
+//     so label == 1). The test split is 1,667
 //     questions x 100 candidates.
 //   - JaCWIR rerank (LoadJaCWIR, OpenJaCWIR): eval rows (query, positive,
 //     negatives) give query ID "q_id##" + positive and candidates positive

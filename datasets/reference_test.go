@@ -104,7 +104,7 @@ func TestJQaRAReferenceQrels(t *testing.T) {
 				Title: "title " + strconv.FormatInt(id, 10), Text: "text", Answers: []string{"a"}})
 		}
 	}
-	path := writeParquet(t, t.TempDir(), "test-00000-of-00001.parquet", rows)
+	path := writeParquet(t, t.TempDir(), "test-00000-of-00001.parquet", rows, parquet.MaxRowsPerRowGroup(20000), parquet.PageBufferSize(256<<10))
 	d, err := OpenJQaRA(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
