@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -75,5 +76,42 @@ func TestSlowFastOnBenchModel(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("%d/%d differ", bad, len(gs))
+	}
+}
+
+func TestVocabOnlyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile("testdata/bert-basic/vocab.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "vocab.txt"), b, 0o644)
+	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"do_lower_case": true}`), 0o644)
+	tk, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := tk.Encode("Unaffable, hello!", 0); tk.Family() != "bert" || !slices.Equal(e.IDs, ids64(2, 4, 5, 6, 7, 8, 1, 3)) {
+		t.Errorf("%s: %v", tk.Family(), e.IDs)
+	}
+	// Errors name the file and field.
+	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"tokenizer_class": "BertJapaneseTokenizer", "word_tokenizer_type": "jumanpp"}`), 0o644)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), `word_tokenizer_type "jumanpp"`) || !strings.Contains(err.Error(), "tokenizer_config.json") {
+		t.Errorf("jumanpp: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"tokenizer_class": "BertJapaneseTokenizer", "word_tokenizer_type": "mecab", "mecab_kwargs": {"mecab_dic": "unidic"}}`), 0o644)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), `mecab_dic "unidic"`) {
+		t.Errorf("unidic: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"tokenizer_class": "GPT2Tokenizer"}`), 0o644)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), `"GPT2Tokenizer"`) {
+		t.Errorf("gpt2: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"tokenizer_class": `), 0o644)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "tokenizer_config.json") {
+		t.Errorf("bad json: %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing")); err == nil {
+		t.Error("missing dir: no error")
 	}
 }

@@ -13,7 +13,7 @@
 //	BertJapaneseTokenizer               vocab.txt               MeCab/character words + WordPiece ("bert-japanese")
 //	DistilBertJapaneseTokenizer,        spiece.model            MeCab words + SentencePiece per word
 //	  BertJapanese + subword "sentencepiece"                    ("bert-japanese-sentencepiece")
-//	BertTokenizer                       vocab.txt only          BasicTokenizer + WordPiece ("bert")
+//	BertTokenizer or none               vocab.txt only          BasicTokenizer + WordPiece ("bert")
 //	MLukeTokenizer / LukeTokenizer      sentencepiece.bpe.model fairseq ids ("sentencepiece-fairseq")
 //	any other class                     tokenizer.json          tokenizers pipeline ("tokenizer.json")
 //	XLMRobertaTokenizer, CamembertTok.  sentencepiece.bpe.model fairseq ids ("sentencepiece-fairseq")

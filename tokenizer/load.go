@@ -51,6 +51,10 @@ func LoadWith(dir string, opt Options) (Tokenizer, error) {
 		t, err = loadBertJapanese(c, class, opt)
 	case base == "BertTokenizer" && !exists(tj):
 		t, err = loadBertJapanese(c, class, opt)
+	case class == "" && !exists(tj) && exists(filepath.Join(dir, "vocab.txt")):
+		// No tokenizer_class: a vocab.txt directory is a BERT WordPiece
+		// vocabulary (what config.json model_type bert maps to).
+		t, err = loadBertJapanese(c, "BertTokenizer", opt)
 	case base == "MLukeTokenizer" || base == "LukeTokenizer" && exists(filepath.Join(dir, "sentencepiece.bpe.model")):
 		t, err = loadFairseqSPM(c, filepath.Join(dir, "sentencepiece.bpe.model"))
 	case exists(tj):
