@@ -20,8 +20,20 @@
 // mecab-ipadic and unidic-mecab packages; UniDic 3.1.1's char.def is the
 // one of 2.1.2 for every code point kagome knows, checked by the tests).
 //
+// Measured agreement (TestAgainstMecabIPA, manpages-ja prose, 1.73 million
+// tokens): 99.9999% of mecab + mecab-ipadic-utf8 tokens are identical; the
+// one differing line is a dictionary difference, not a segmentation one.
+// Against unidic-mecab (UniDic 3.1.1, a different dictionary version) uni
+// agrees on 96.7% of tokens.
+//
 // Known divergences from the mecab command line:
 //
+//   - kagome's ipa dictionary was converted from IPADIC's EUC-JP source
+//     with the CP932 mapping, Debian's with the JIS mapping: entries written
+//     with EUC-JP 0xA1C1 are "～" (U+FF5E FULLWIDTH TILDE) in kagome and
+//     "〜" (U+301C WAVE DASH) in mecab-ipadic-utf8 (likewise U+FF0D/U+2212
+//     and U+2225/U+2016), so those characters are known words in one and
+//     unknown in the other.
 //   - mecab reads its input line by line (a newline ends a sentence, lines
 //     longer than its input buffer of 8192 bytes are split); Wakati treats
 //     its argument as one sentence, like MeCab's parse() API used by
