@@ -144,3 +144,30 @@ func TestBertJapaneseMeCab(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeBatchConcurrent: the parallel batch equals sequential encoding
+// (run with -race to check the MeCab path for data races).
+func TestEncodeBatchConcurrent(t *testing.T) {
+	dir := refDir(t, "bert-base-japanese-v3")
+	tk, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/passages.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for range 20 {
+		texts = append(texts, strings.Split(strings.TrimSpace(string(data)), "\n")...)
+	}
+	b := EncodeBatch(tk, texts, 128, Padding{})
+	if b.Rows != len(texts) || b.Cols != 128 {
+		t.Fatalf("batch %dx%d", b.Rows, b.Cols)
+	}
+	for i, s := range texts {
+		if e := tk.Encode(s, 128); !slices.Equal(e.IDs, b.Encodings[i].IDs) || !slices.Equal(e.IDs, b.IDs[i*b.Cols:i*b.Cols+e.Len()]) {
+			t.Fatalf("row %d differs", i)
+		}
+	}
+}

@@ -2,7 +2,10 @@ package tokenizer
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Encoding is the model input for one text or text pair. Ids are int64,
@@ -27,7 +30,8 @@ type Encoding struct {
 // Len is the number of tokens.
 func (e Encoding) Len() int { return len(e.IDs) }
 
-// Tokenizer turns text into model input ids.
+// Tokenizer turns text into model input ids. Implementations are safe for
+// concurrent use.
 //
 // maxLen is the maximum total number of ids including special tokens;
 // maxLen <= 0 means ModelMaxLength() (no limit when that is 0). Pairs are
@@ -298,12 +302,12 @@ func Pad(encs []Encoding, padID int, p Padding) Batch {
 	return bt
 }
 
-// EncodeBatch encodes texts and pads them (see Pad).
+// EncodeBatch encodes texts and pads them (see Pad). Batches of 32 texts
+// or more are encoded on GOMAXPROCS goroutines (tokenizers are safe for
+// concurrent use); the result does not depend on the schedule.
 func EncodeBatch(tok Tokenizer, texts []string, maxLen int, p Padding) Batch {
 	encs := make([]Encoding, len(texts))
-	for i, t := range texts {
-		encs[i] = tok.Encode(t, maxLen)
-	}
+	parallel(len(texts), func(i int) { encs[i] = tok.Encode(texts[i], maxLen) })
 	return Pad(encs, tok.PadID(), p)
 }
 
@@ -313,8 +317,32 @@ func EncodePairBatch(tok Tokenizer, a, b []string, maxLen int, p Padding) (Batch
 		return Batch{}, fmt.Errorf("tokenizer: %d first texts but %d second texts", len(a), len(b))
 	}
 	encs := make([]Encoding, len(a))
-	for i := range a {
-		encs[i] = tok.EncodePair(a[i], b[i], maxLen)
-	}
+	parallel(len(a), func(i int) { encs[i] = tok.EncodePair(a[i], b[i], maxLen) })
 	return Pad(encs, tok.PadID(), p), nil
+}
+
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/16)
+	if workers < 2 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
