@@ -370,7 +370,7 @@ func BenchmarkPipeline(b *testing.B) {
 		iters := 0
 		for b.Loop() {
 			out = eval.NewRun("bench")
-			for i, q := range s.ds.Queries {
+			for _, q := range s.ds.Queries {
 				hits, err := r.Retrieve(ctx, q.Text, 10)
 				if err != nil {
 					b.Fatal(err)
@@ -379,7 +379,6 @@ func BenchmarkPipeline(b *testing.B) {
 				for _, h := range hits {
 					out.Add(q.ID, h.ID, h.Score)
 				}
-				_ = i
 			}
 			iters++
 		}
