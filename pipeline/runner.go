@@ -53,11 +53,7 @@ func (t Task) Qrels() *eval.Qrels {
 	} else {
 		js = t.Retrieval.Qrels
 	}
-	q := eval.NewQrels()
-	for _, j := range js {
-		q.Add(j.QueryID, j.DocID, j.Rel)
-	}
-	return q
+	return js.Eval()
 }
 
 // Progress shows the progress of long steps. Start is called at the

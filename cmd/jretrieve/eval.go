@@ -213,40 +213,34 @@ func needsEncoder(specs []*pipeline.Spec) bool {
 	return false
 }
 
-// openDataset resolves --dataset and returns the task and its default metrics.
+// openDataset resolves --dataset (see datasets.Open) and returns the task
+// and its default metrics: the published ones of JQaRA (nDCG@10, MRR@10
+// and @100) and JaCWIR (MAP@10, HIT_RATE@10), retrieval metrics for
+// collections.
 func openDataset(ctx context.Context, name string, client *hub.Client) (pipeline.Task, []string, error) {
-	fetch := datasets.FetchFunc(func(ctx context.Context, repo, file string) (string, error) {
-		return client.Download(ctx, hub.Repo{ID: repo, Type: "dataset"}, file)
-	})
-	jq := []string{"ndcg@10", "mrr@10", "ndcg@100", "mrr@100"}
-	jc := []string{"map@10", "hit_rate@10", "ndcg@10", "mrr@10"}
-	switch name {
-	case "sample":
-		return pipeline.Task{Rerank: datasets.Sample()}, jq, nil
-	case "jqara", "jqara-test", "jqara-dev", "jqara-unused":
-		split := strings.TrimPrefix(strings.TrimPrefix(name, "jqara"), "-")
-		if split == "" {
-			split = "test"
-		}
-		d, err := datasets.LoadJQaRA(ctx, fetch, split)
-		return pipeline.Task{Rerank: d}, jq, err
-	case "jacwir":
-		d, err := datasets.LoadJaCWIR(ctx, fetch)
-		return pipeline.Task{Rerank: d}, jc, err
-	case "jacwir-retrieval":
-		r, err := datasets.LoadJaCWIRRetrieval(ctx, fetch)
-		return pipeline.Task{Retrieval: r}, []string{"ndcg@10", "mrr@10", "recall@100", "hit_rate@10"}, err
-	}
-	st, err := os.Stat(name)
+	d, r, err := datasets.Open(ctx, name, datasets.HubFetcher(client))
 	if err != nil {
-		return pipeline.Task{}, nil, fmt.Errorf("%w: --dataset %q is not sample, jqara, jqara-dev, jacwir, jacwir-retrieval or an existing path", errUsage, name)
+		if _, serr := os.Stat(name); serr != nil && !strings.Contains(name, ":") && !knownDataset(name) {
+			return pipeline.Task{}, nil, fmt.Errorf("%w: --dataset %q is not sample, jqara, jqara-dev, jacwir, jacwir-retrieval or an existing path", errUsage, name)
+		}
+		return pipeline.Task{}, nil, err
 	}
-	if st.IsDir() {
-		r, err := datasets.OpenBEIR(ctx, name, "test")
-		return pipeline.Task{Retrieval: r}, []string{"ndcg@10", "mrr@10", "recall@100"}, err
+	switch {
+	case r != nil:
+		return pipeline.Task{Retrieval: r}, []string{"ndcg@10", "mrr@10", "recall@100", "hit_rate@10"}, nil
+	case strings.HasPrefix(name, "jacwir"):
+		return pipeline.Task{Rerank: d}, []string{"map@10", "hit_rate@10", "ndcg@10", "mrr@10"}, nil
+	default:
+		return pipeline.Task{Rerank: d}, []string{"ndcg@10", "mrr@10", "ndcg@100", "mrr@100"}, nil
 	}
-	d, err := datasets.OpenJQaRA(ctx, name)
-	return pipeline.Task{Rerank: d}, jq, err
+}
+
+func knownDataset(name string) bool {
+	switch name {
+	case "sample", "jqara", "jqara-test", "jqara-dev", "jqara-unused", "jacwir", "jacwir-retrieval":
+		return true
+	}
+	return false
 }
 
 // catalogResolver turns catalog names into local ONNX model directories:
