@@ -141,7 +141,16 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 	pad := c.special("pad_token", "[PAD]")
 	mask := c.special("mask_token", "[MASK]")
 	b.unk = unk
-	b.specials = uniqueSorted(append([]string{unk, cls, sep, pad, mask}, c.additional()...))
+	added, err := c.addedTokens()
+	if err != nil {
+		return nil, err
+	}
+	b.specials = []string{unk, cls, sep, pad, mask}
+	b.specials = append(b.specials, c.additional()...)
+	for tok := range added {
+		b.specials = append(b.specials, tok)
+	}
+	b.specials = uniqueSorted(b.specials)
 	maxLen, err := c.maxLength()
 	if err != nil {
 		return nil, err
@@ -213,6 +222,11 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 		if _, ok := ids[s]; !ok {
 			if id, ok := co.tokenID(s); ok {
 				ids[s] = id
+			} else if id, ok := added[s]; ok && id >= 0 {
+				ids[s] = id
+				co.vocabSize = max(co.vocabSize, id+1)
+			} else {
+				ids[s] = b.unkID
 			}
 		}
 	}

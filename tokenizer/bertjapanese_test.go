@@ -171,3 +171,31 @@ func TestEncodeBatchConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestBertJapaneseAddedTokens: tokens of added_tokens_decoder (JaColBERT's
+// [unused0]/[unused1] markers) are split out of the text like specials.
+func TestBertJapaneseAddedTokens(t *testing.T) {
+	ref := refDir(t, "bert-base-japanese-v3")
+	dir := t.TempDir()
+	abs, err := filepath.Abs(filepath.Join(ref, "vocab.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(abs, filepath.Join(dir, "vocab.txt")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := `{"tokenizer_class": "BertJapaneseTokenizer", "word_tokenizer_type": "mecab", "mecab_kwargs": {"mecab_dic": "unidic_lite"},
+	"added_tokens_decoder": {"5": {"content": "[unused0]", "special": true}, "6": {"content": "[unused1]", "special": true}}}`
+	if err := os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := LoadWith(dir, Options{Words: spaceWords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// [unused0] is line 6 of vocab.txt (id 5); without the added token it
+	// would be cut by the word splitter into [ unused0 ] pieces.
+	if e := tk.Encode("[unused0]東京 [unused1]", 0); !slices.Equal(e.IDs, []int64{2, 5, 12569, 6, 3}) {
+		t.Errorf("got %v %q", e.IDs, e.Tokens)
+	}
+}
