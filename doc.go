@@ -31,4 +31,14 @@
 // models of testdata/models always run (ONNX Runtime when installed, else the
 // pure-Go backend); set JRETRIEVE_MODELS to a directory of exported models
 // (one sub-directory each) to benchmark real ones.
+//
+// Comparing two models (sub-benchmarks are named model=NAME) or two commits
+// with benchstat (go install golang.org/x/perf/cmd/benchstat@latest):
+//
+//	go test -bench 'Rerank' -run '^$' -count 6 . > models.txt
+//	benchstat -col /model -filter '/model:(bert-tiny OR xlmr-tiny)' models.txt
+//
+//	git checkout OLD && go test -bench . -run '^$' -count 6 . > old.txt
+//	git checkout NEW && go test -bench . -run '^$' -count 6 . > new.txt
+//	benchstat old.txt new.txt
 package jretrieve

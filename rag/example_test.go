@@ -114,3 +114,14 @@ func ExampleOpen() {
 	// 8 documents, model hash-bigram dim 64
 	// rag: model "hash-bigram" vs stored model "hash-bigram": settings differ from the stored index: query prefix: stored "", model "質問: "
 }
+
+func ExampleSplitPassages() {
+	text := "富士山は日本一高い山です。\n\n琵琶湖は日本最大の湖です。滋賀県にあります。\n"
+	for _, p := range rag.SplitPassages(text, 16) {
+		fmt.Println(p)
+	}
+	// Output:
+	// 富士山は日本一高い山です。
+	// 琵琶湖は日本最大の湖です。
+	// 滋賀県にあります。
+}

@@ -176,8 +176,8 @@ const (
 type Fusion struct {
 	Method     string
 	Retrievers []Retriever
-	// Depth is how many documents each retriever contributes
-	// (default max(k, 100)).
+	// Depth is how many documents each retriever contributes (at least k;
+	// default max(k, 100)).
 	Depth int
 	// Options are passed to eval.Fuse (RRF constant, normalization,
 	// weights).
@@ -199,8 +199,8 @@ func (f *Fusion) Retrieve(ctx context.Context, query string, k int) ([]Hit, erro
 	if len(f.Retrievers) == 0 {
 		return nil, errors.New("rag: fusion of no retrievers")
 	}
-	depth := f.Depth
-	if depth <= 0 {
+	depth := max(f.Depth, k)
+	if f.Depth <= 0 {
 		depth = max(k, 100)
 	}
 	results := make([][]Hit, len(f.Retrievers))

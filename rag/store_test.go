@@ -324,3 +324,32 @@ func TestStoreCorrupt(t *testing.T) {
 		t.Errorf("empty directory: %v", err)
 	}
 }
+
+func TestEmptyStore(t *testing.T) {
+	ctx := context.Background()
+	emb := ragtest.New(8)
+	st, err := rag.Build(ctx, nil, rag.BuildOptions{Embedder: emb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := st.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	st2, err := rag.Open(ctx, dir, rag.OpenOptions{Embedder: emb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm, err := st2.BM25()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dn, err := st2.Dense(emb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := rag.Fuse(rag.RRF, bm, dn).Retrieve(ctx, "山", 3)
+	if err != nil || len(hits) != 0 {
+		t.Errorf("empty store: %v %v", hits, err)
+	}
+}
