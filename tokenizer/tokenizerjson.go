@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -842,30 +843,24 @@ func (t *tjTokenizer) buildModel(r json.RawMessage) error {
 
 func (t *tjTokenizer) buildUnigram(r json.RawMessage) error {
 	var m struct {
-		UnkID        *int              `json:"unk_id"`
-		Vocab        []json.RawMessage `json:"vocab"`
-		ByteFallback bool              `json:"byte_fallback"`
+		UnkID        *int            `json:"unk_id"`
+		Vocab        json.RawMessage `json:"vocab"`
+		ByteFallback bool            `json:"byte_fallback"`
 	}
 	if err := json.Unmarshal(r, &m); err != nil {
 		return fmt.Errorf("model: %w", err)
 	}
-	n := len(m.Vocab)
+	pieces, scores, err := parseUnigramVocab(m.Vocab)
+	if err != nil {
+		return fmt.Errorf("model.vocab: %w", err)
+	}
+	n := len(pieces)
 	t.vocab = make(map[string]int, n)
-	t.inv = make([]string, n)
-	scores := make([]float64, n)
+	t.inv = pieces
 	minScore := math.Inf(1)
 	maxLen := 0
-	for i, v := range m.Vocab {
-		var pair []json.RawMessage
-		if err := json.Unmarshal(v, &pair); err != nil || len(pair) != 2 {
-			return fmt.Errorf("model.vocab[%d]: want [piece, score]", i)
-		}
-		var s string
-		var sc float64
-		if json.Unmarshal(pair[0], &s) != nil || json.Unmarshal(pair[1], &sc) != nil {
-			return fmt.Errorf("model.vocab[%d]: want [piece, score]", i)
-		}
-		t.inv[i], scores[i] = s, sc
+	for i, s := range pieces {
+		sc := scores[i]
 		if _, dup := t.vocab[s]; !dup {
 			t.vocab[s] = i
 		}
@@ -1377,3 +1372,93 @@ func (t *tjTokenizer) buildPost(r json.RawMessage, co *core) error {
 }
 
 var _ = sort.Strings
+
+// parseUnigramVocab decodes [["piece", score], ...] quickly (tokenizer.json
+// files of XLM-R hold 250,002 entries): a hand scanner for the common
+// shape, encoding/json for escaped strings and as the fallback.
+func parseUnigramVocab(b []byte) ([]string, []float64, error) {
+	slow := func() ([]string, []float64, error) {
+		var raw [][]json.RawMessage
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return nil, nil, err
+		}
+		ps, sc := make([]string, len(raw)), make([]float64, len(raw))
+		for i, pair := range raw {
+			if len(pair) != 2 || json.Unmarshal(pair[0], &ps[i]) != nil || json.Unmarshal(pair[1], &sc[i]) != nil {
+				return nil, nil, fmt.Errorf("entry %d: want [piece, score]", i)
+			}
+		}
+		return ps, sc, nil
+	}
+	i := 0
+	ws := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+			i++
+		}
+	}
+	expect := func(c byte) bool {
+		ws()
+		if i < len(b) && b[i] == c {
+			i++
+			return true
+		}
+		return false
+	}
+	var ps []string
+	var sc []float64
+	if !expect('[') {
+		return slow()
+	}
+	if expect(']') {
+		return ps, sc, nil
+	}
+	for {
+		if !expect('[') || !expect('"') {
+			return slow()
+		}
+		start, escaped := i, false
+		for i < len(b) && b[i] != '"' {
+			if b[i] == '\\' {
+				escaped = true
+				i++
+			}
+			i++
+		}
+		if i >= len(b) {
+			return slow()
+		}
+		var piece string
+		if escaped {
+			if err := json.Unmarshal(b[start-1:i+1], &piece); err != nil {
+				return nil, nil, fmt.Errorf("entry %d: %w", len(ps), err)
+			}
+		} else {
+			piece = string(b[start:i])
+		}
+		i++
+		if !expect(',') {
+			return slow()
+		}
+		ws()
+		ns := i
+		for i < len(b) && (b[i] == '-' || b[i] == '+' || b[i] == '.' || b[i] == 'e' || b[i] == 'E' || b[i] >= '0' && b[i] <= '9') {
+			i++
+		}
+		f, err := strconv.ParseFloat(string(b[ns:i]), 64)
+		if err != nil || !expect(']') {
+			return slow()
+		}
+		ps, sc = append(ps, piece), append(sc, f)
+		if expect(']') {
+			break
+		}
+		if !expect(',') {
+			return slow()
+		}
+	}
+	ws()
+	if i != len(b) {
+		return slow()
+	}
+	return ps, sc, nil
+}

@@ -231,3 +231,22 @@ func TestNormalizedAddedToken(t *testing.T) {
 		t.Errorf("offsets %v", e.Offsets)
 	}
 }
+
+func TestParseUnigramVocab(t *testing.T) {
+	in := `[ ["<unk>", 0.0], ["\u2581a\"b\\c", -1.5e-3] ,["x",-12], ["\ud83d\ude00", 3] ]`
+	ps, sc, err := parseUnigramVocab([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"<unk>", "▁a\"b\\c", "x", "😀"}; !slices.Equal(ps, want) {
+		t.Errorf("pieces %q, want %q", ps, want)
+	}
+	if want := []float64{0, -1.5e-3, -12, 3}; !slices.Equal(sc, want) {
+		t.Errorf("scores %v, want %v", sc, want)
+	}
+	for _, bad := range []string{`[["a"]]`, `[["a", "b"]]`, `{"a": 1}`, `[["a", 1]`} {
+		if _, _, err := parseUnigramVocab([]byte(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
