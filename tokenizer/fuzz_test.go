@@ -121,3 +121,25 @@ func FuzzBertJapaneseMeCab(f *testing.F) {
 	}
 	fuzzTokenizer(f, tk)
 }
+
+// FuzzParseTokenizerJSON: malformed tokenizer.json files are errors, not
+// panics, and whatever parses can encode text.
+func FuzzParseTokenizerJSON(f *testing.F) {
+	for _, n := range []string{"bpe-tiny", "wordpiece-tiny", "unigram-tiny", "llama-tiny", "bytelevel-tiny"} {
+		b, err := os.ReadFile(filepath.Join("testdata", n, "tokenizer.json"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		co, err := parseTokenizerJSON(b, nil)
+		if err != nil {
+			return
+		}
+		for _, s := range []string{"", "abc あ", " <s> hello, world ", "ｶﾀｶﾅ\u0301"} {
+			co.Encode(s, 16)
+			co.EncodePair(s, s, 9)
+		}
+	})
+}

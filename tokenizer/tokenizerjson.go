@@ -45,6 +45,10 @@ type tjFile struct {
 	} `json:"padding"`
 }
 
+// maxVocabID bounds token ids read from files (a corrupt id must not
+// allocate gigabytes).
+const maxVocabID = 1 << 21
+
 type normalizerFn func(aligned) aligned
 
 // preTokFn splits an aligned string into pieces.
@@ -160,8 +164,8 @@ func parseTokenizerJSON(b []byte, c *hfConfig) (*core, error) {
 		return nil, err
 	}
 	for _, a := range t.added {
-		if a.ID < 0 {
-			return nil, fmt.Errorf("added_tokens: %q has negative id %d", a.Content, a.ID)
+		if a.ID < 0 || a.ID >= maxVocabID {
+			return nil, fmt.Errorf("added_tokens: %q has id %d outside [0, %d)", a.Content, a.ID, maxVocabID)
 		}
 		for len(t.inv) <= a.ID {
 			t.inv = append(t.inv, "")
@@ -1025,8 +1029,8 @@ func (t *tjTokenizer) setVocabMap(v map[string]int) error {
 	t.vocab = make(map[string]int, len(v))
 	n := 0
 	for s, id := range v {
-		if id < 0 {
-			return fmt.Errorf("model.vocab: %q has negative id %d", s, id)
+		if id < 0 || id >= maxVocabID {
+			return fmt.Errorf("model.vocab: %q has id %d outside [0, %d)", s, id, maxVocabID)
 		}
 		n = max(n, id+1)
 		t.vocab[s] = id
