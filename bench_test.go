@@ -387,14 +387,14 @@ func BenchmarkPipeline(b *testing.B) {
 		}
 		report(b, iters, float64(len(s.corpus)*len(s.queries)), out, s.rqrels)
 	}
-	b.Run("first=bm25", func(b *testing.B) { run(b, lexical) })
-	b.Run("first=rrf-bm25-hash-bigram", func(b *testing.B) { run(b, rag.Fuse(rag.RRF, lexical, hashDense)) })
+	b.Run("first=bm25/rerank=none", func(b *testing.B) { run(b, lexical) })
+	b.Run("first=rrf-bm25-hash-bigram/rerank=none", func(b *testing.B) { run(b, rag.Fuse(rag.RRF, lexical, hashDense)) })
 	models := benchModels(b)
 	for _, m := range models {
 		if m.cross {
 			continue
 		}
-		b.Run("first=rrf-bm25-"+m.name, func(b *testing.B) {
+		b.Run("first=rrf-bm25-"+m.name+"/rerank=none", func(b *testing.B) {
 			e := openEmbedder(b, m)
 			st, err := rag.Build(ctx, s.corpus, rag.BuildOptions{Embedder: e, NoBM25: true})
 			if err != nil {

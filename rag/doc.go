@@ -20,7 +20,7 @@
 // vecsim.Flat and any Corpus whose document i is the index's document i;
 // RerankHits reranks a candidate list the caller already has. Fusion uses
 // eval.Fuse (RRF, CombSUM, CombMNZ with its normalizations and weights),
-// matching documents by id; its inputs run concurrently. All retrievers are
+// matching documents by id. All retrievers are
 // safe for concurrent queries, honour cancellation, keep no global state and
 // never print.
 //

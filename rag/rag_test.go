@@ -275,7 +275,9 @@ func TestCancellation(t *testing.T) {
 	}
 	bm, _ := st.BM25()
 	dn, _ := st.Dense(emb)
-	for name, r := range map[string]rag.Retriever{"bm25": bm, "dense": dn, "fusion": rag.Fuse(rag.RRF, bm, dn)} {
+	par := rag.Fuse(rag.RRF, bm, dn)
+	par.Concurrent = true
+	for name, r := range map[string]rag.Retriever{"bm25": bm, "dense": dn, "fusion": rag.Fuse(rag.RRF, bm, dn), "parallel fusion": par} {
 		if _, err := r.Retrieve(ctx, "日本の山", 3); !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: cancelled context gave %v", name, err)
 		}
@@ -335,7 +337,9 @@ func TestConcurrentQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := rag.Rerank(rag.Fuse(rag.RRF, bm, dn), bm25.NewOkapi(a, bm25.OkapiParams{}), 6)
+	fused := rag.Fuse(rag.RRF, bm, dn)
+	fused.Concurrent = true
+	p := rag.Rerank(fused, bm25.NewOkapi(a, bm25.OkapiParams{}), 6)
 	queries := []string{"日本一高い山", "日本最大の湖", "日本の首都", "長い川", "火山", "古い町", "世界で最も高い山", "標高"}
 	want := make([]string, len(queries))
 	for i, q := range queries {
