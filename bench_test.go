@@ -341,8 +341,15 @@ func BenchmarkVecsim(b *testing.B) {
 	}
 }
 
+type retrieverFunc func(ctx context.Context, q string, k int) ([]rag.Hit, error)
+
+func (f retrieverFunc) Retrieve(ctx context.Context, q string, k int) ([]rag.Hit, error) {
+	return f(ctx, q, k)
+}
+
 // BenchmarkPipeline runs package rag's retrievers over the 139 distinct
-// sample passages for the 50 questions, top 10: BM25 alone, BM25 fused with
+// sample passages for the 50 questions, top 10: BM25 alone (and the bare
+// bm25.Index it wraps, the anchor of rag's overhead), BM25 fused with
 // a dense retriever (RRF), and that hybrid reranked at depth 20 by each
 // cross-encoder. Documents are indexed (and embedded) outside the timing;
 // query embedding, search, fusion and reranking are timed. docs/s counts
@@ -388,6 +395,18 @@ func BenchmarkPipeline(b *testing.B) {
 		report(b, iters, float64(len(s.corpus)*len(s.queries)), out, s.rqrels)
 	}
 	b.Run("first=bm25/rerank=none", func(b *testing.B) { run(b, lexical) })
+	// the anchor of the rag overhead: the same index searched directly
+	b.Run("first=bm25-bare/rerank=none", func(b *testing.B) {
+		ix := base.Index()
+		run(b, retrieverFunc(func(ctx context.Context, q string, k int) ([]rag.Hit, error) {
+			hs, err := ix.SearchText(ctx, q, k)
+			out := make([]rag.Hit, len(hs))
+			for i, h := range hs {
+				out[i] = rag.Hit{Document: rag.Document{ID: h.ID}, Index: h.Doc, Score: h.Score}
+			}
+			return out, err
+		}))
+	})
 	b.Run("first=rrf-bm25-hash-bigram/rerank=none", func(b *testing.B) { run(b, rag.Fuse(rag.RRF, lexical, hashDense)) })
 	models := benchModels(b)
 	for _, m := range models {
