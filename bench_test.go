@@ -154,8 +154,8 @@ func benchModels(b *testing.B) []benchModel {
 		b.Fatalf("JRETRIEVE_MODELS: %v", err)
 	}
 	for _, e := range ents {
-		dir := filepath.Join(root, e.Name())
-		if !hasONNX(dir) {
+		dir, _ := filepath.Abs(filepath.Join(root, e.Name()))
+		if !hasONNX(dir) || slices.ContainsFunc(ms, func(m benchModel) bool { return m.dir == dir }) {
 			continue
 		}
 		ms = append(ms, benchModel{name: e.Name(), dir: dir, cross: pipeline.IsCrossEncoderDir(dir)})
