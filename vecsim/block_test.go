@@ -84,18 +84,18 @@ func TestTopK(t *testing.T) {
 	}
 }
 
-func bruteForce(m Matrix, q []float32, k int) []Hit {
-	s := make([]float32, m.Rows)
-	for i := range s {
-		s[i] = dotSeq(q, m.Row(i))
-	}
-	return refTopK(s, k)
-}
-
 func TestFlatSearch(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	for _, dim := range awkwardDims {
-		n := 50 + r.IntN(300)
+	for di, dim := range awkwardDims {
+		var n int
+		switch di % 3 {
+		case 0:
+			n = 5 + r.IntN(150) // few blocks: queries split across threads
+		case 1:
+			n = 50 + r.IntN(300)
+		default:
+			n = 1100 + r.IntN(300) // documents split across threads, heaps merged
+		}
 		m := randMatrix(r, n, dim)
 		// Duplicate rows create exact score ties across thread boundaries.
 		copy(m.Row(n-1), m.Row(3))
@@ -130,14 +130,21 @@ func TestFlatSearch(t *testing.T) {
 				}
 			}
 		}
-		qs := randMatrix(r, 9, dim)
+		qs := randMatrix(r, 9+r.IntN(30), dim)
 		copy(qs.Row(0), m.Row(3))
+		allScores := make([][]float32, qs.Rows)
+		for qi := range allScores {
+			allScores[qi] = make([]float32, n)
+			for j := range allScores[qi] {
+				allScores[qi][j] = dotSeq(qs.Row(qi), m.Row(j))
+			}
+		}
 		for _, k := range []int{1, 10, n + 5} {
 			var ref [][]Result
 			for _, th := range []int{1, 2, 3} {
 				got := f.SearchBatch(qs, k, th)
 				for qi := 0; qi < qs.Rows; qi++ {
-					want := bruteForce(m, qs.Row(qi), k)
+					want := refTopK(allScores[qi], k)
 					if len(got[qi]) != len(want) {
 						t.Fatalf("dim=%d k=%d th=%d: %d results, want %d", dim, k, th, len(got[qi]), len(want))
 					}

@@ -200,7 +200,15 @@ func (f *Flat) searchHits(ctx context.Context, queries Matrix, k int, threads in
 		qp = packQueries(queries)
 	}
 	nb := (f.n + blockDocs - 1) / blockDocs
-	t := min(f.threads(threads), nb)
+	groups := (nq + kernQ - 1) / kernQ
+	t := f.threads(threads)
+	if nq > 1 && nb < 8*t && groups >= t {
+		// Few documents, many queries: split the queries instead. Each
+		// query still sees the documents in ascending order in one
+		// goroutine, so the results are the same.
+		return f.searchByQueries(ctx, qp, nq, k, t)
+	}
+	t = min(t, nb)
 	parts := make([][]topK, t)
 	errs := make([]error, t)
 	var wg sync.WaitGroup
@@ -237,6 +245,54 @@ func (f *Flat) searchHits(ctx context.Context, queries Matrix, k int, threads in
 		out[i] = m.sorted()
 	}
 	return out, nil
+}
+
+// searchByQueries runs the batch search with query groups split across t
+// goroutines, each scanning every document.
+func (f *Flat) searchByQueries(ctx context.Context, qp []float32, nq, k, t int) ([][]Hit, error) {
+	groups := (nq + kernQ - 1) / kernQ
+	nb := (f.n + blockDocs - 1) / blockDocs
+	hs := make([]topK, nq)
+	for i := range hs {
+		hs[i] = newTopK(k)
+	}
+	errs := make([]error, t)
+	var wg sync.WaitGroup
+	for w := 0; w < t; w++ {
+		g0, g1 := groups*w/t, groups*(w+1)/t
+		q0, q1 := g0*kernQ, min(g1*kernQ, nq)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sub := qp[g0*kernQ*f.dim : g1*kernQ*f.dim]
+			if q1-q0 == 1 {
+				sub = unpackQuery(qp, q0, f.dim) // scan's single-query path wants plain layout
+
+			}
+			errs[w] = f.scan(ctx, sub, q1-q0, 0, nb, hs[q0:q1])
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([][]Hit, nq)
+	for i := range out {
+		out[i] = hs[i].sorted()
+	}
+	return out, nil
+}
+
+// unpackQuery extracts query qi from packed groups into plain layout.
+func unpackQuery(qp []float32, qi, dim int) []float32 {
+	g, q := qi/kernQ, qi%kernQ
+	out := make([]float32, dim)
+	for k := range out {
+		out[k] = qp[g*kernQ*dim+k*kernQ+q]
+	}
+	return out
 }
 
 // scan scores blocks [b0, b1) against all packed queries, feeding heaps.
