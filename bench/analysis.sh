@@ -13,25 +13,30 @@ mkdir -p "$W"
 go build -o "$W/jretrieve" ./cmd/jretrieve
 go run ./bench/analysisbench -out "$W/corpus.txt"
 MB=$(echo "$(stat -c %s "$W/corpus.txt") / 1000000" | bc -l)
-now() { date +%s.%N; }
-timeit() { # cmd... ; prints seconds
-  local s e; s=$(now); "$@" < "$IN" > "$OUT"; e=$(now); echo "$e - $s" | bc -l
+# timeit cmd...: prints "wall cpu" seconds (cpu = user+sys of the child,
+# robust when the machine is shared)
+timeit() {
+  local TIMEFORMAT='%R %U %S'
+  { time "$@" < "$IN" > "$OUT" 2>>"$W/stderr.log"; } 2>&1 | awk '{printf "%.3f %.3f\n", $1, $2+$3}'
 }
 declare -A DICDIR=([ipa]=/var/lib/mecab/dic/ipadic-utf8 [uni]=/var/lib/mecab/dic/unidic)
-printf '%-6s %-10s %9s %9s %9s\n' dict tool total_s startup_s MB/s
+printf '%-5s %-10s %8s %8s %10s %10s %8s %8s\n' dict tool wall_s cpu_s startup_w startup_cpu MB/s MB/cpu-s
 for d in ipa uni; do
   for tool in mecab jretrieve; do
     if [ $tool = mecab ]; then cmd=(mecab -d "${DICDIR[$d]}" -Owakati -b 1048576); else cmd=("$W/jretrieve" analyze -dict $d -j 1); fi
-    IN=/dev/null OUT=/dev/null; st=$(timeit "${cmd[@]}")
-    IN=$W/corpus.txt OUT=$W/$tool.$d; tt=$(timeit "${cmd[@]}")
-    printf '%-6s %-10s %9.2f %9.2f %9.2f\n' $d $tool "$tt" "$st" "$(echo "$MB / ($tt - $st)" | bc -l)"
-    eval "T_${tool}_$d=$tt S_${tool}_$d=$st"
+    IN=/dev/null OUT=/dev/null; read -r sw sc < <(timeit "${cmd[@]}")
+    IN=$W/corpus.txt OUT=$W/$tool.$d; read -r tw tc < <(timeit "${cmd[@]}")
+    printf '%-5s %-10s %8.2f %8.2f %10.2f %10.2f %8.2f %8.2f\n' $d $tool "$tw" "$tc" "$sw" "$sc" \
+      "$(echo "$MB / ($tw - $sw)" | bc -l)" "$(echo "$MB / ($tc - $sc)" | bc -l)"
+    eval "TW_${tool}_$d=$tw SW_${tool}_$d=$sw TC_${tool}_$d=$tc SC_${tool}_$d=$sc"
   done
 done
 for d in ipa uni; do
-  eval "tm=\$T_mecab_$d sm=\$S_mecab_$d tj=\$T_jretrieve_$d sj=\$S_jretrieve_$d"
-  printf '%s: jretrieve/mecab throughput = %.2fx excluding start-up, %.2fx including (target >= 0.5x); %.1f MB\n' \
-    $d "$(echo "($tm - $sm) / ($tj - $sj)" | bc -l)" "$(echo "$tm / $tj" | bc -l)" "$MB"
+  eval "tm=\$TC_mecab_$d sm=\$SC_mecab_$d tj=\$TC_jretrieve_$d sj=\$SC_jretrieve_$d"
+  eval "wtm=\$TW_mecab_$d wsm=\$SW_mecab_$d wtj=\$TW_jretrieve_$d wsj=\$SW_jretrieve_$d"
+  printf '%s: jretrieve/mecab throughput (CPU time) = %.2fx excluding start-up, %.2fx including; wall: %.2fx / %.2fx (target >= 0.5x); %.1f MB\n' \
+    $d "$(echo "($tm - $sm) / ($tj - $sj)" | bc -l)" "$(echo "$tm / $tj" | bc -l)" \
+    "$(echo "($wtm - $wsm) / ($wtj - $wsj)" | bc -l)" "$(echo "$wtm / $wtj" | bc -l)" "$MB"
 done
 lines=$(wc -l < "$W/corpus.txt")
 diffs=$(diff "$W/mecab.ipa" "$W/jretrieve.ipa" | grep -c '^<' || true)
