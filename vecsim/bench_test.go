@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/viterin/vek/vek32"
 )
 
 // Benchmarks. Sizes can be raised with VECSIM_BENCH_N (documents); the
@@ -108,3 +110,24 @@ func benchInt8(b *testing.B, threads int) {
 
 func BenchmarkInt8SingleT1(b *testing.B) { benchInt8(b, 1) }
 func BenchmarkInt8SingleT2(b *testing.B) { benchInt8(b, 2) }
+
+// BenchmarkDot768 compares Dot with vek32.Dot (AVX2, different summation
+// order) on L1-resident vectors.
+func BenchmarkDot768(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	x, y := randVec(r, 768), randVec(r, 768)
+	b.Run("vecsim", func(b *testing.B) {
+		var s float32
+		for i := 0; i < b.N; i++ {
+			s += Dot(x, y)
+		}
+		_ = s
+	})
+	b.Run("vek32", func(b *testing.B) {
+		var s float32
+		for i := 0; i < b.N; i++ {
+			s += vek32.Dot(x, y)
+		}
+		_ = s
+	})
+}

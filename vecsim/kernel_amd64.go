@@ -23,6 +23,9 @@ func dotAccumAVX512(a, b *float32, n int, acc *[dotLanes]float32)
 func int8PanelsVNNI(q *int8, codes *uint8, groups int, npanels int, out *int32)
 
 //go:noescape
+func dotAVX512(a, b *float32, n int, masks *[4]uint16) float32
+
+//go:noescape
 func kernTileAVX2(qp, dp *float32, dim int, tile *float32)
 
 //go:noescape
@@ -37,6 +40,7 @@ type kernelSet struct {
 	kernTile   func(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *[kernQ]float32)
 	kernSingle func(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32)
 	dotAccum   func(a, b []float32, acc *[dotLanes]float32)
+	dot        func(a, b []float32) float32 // whole Dot, nil: dotAccum + Go
 	int8Dots   func(q []int8, codes []uint8, stride int, out []int32) // nil: generic
 }
 
@@ -51,7 +55,7 @@ var (
 func kernelSets() []kernelSet {
 	var s []kernelSet
 	if hasAVX512 {
-		k := kernelSet{name: "avx512", kernTile: kernTileAsm512, kernSingle: kernSingleAsm512, dotAccum: dotAccumAsm512}
+		k := kernelSet{name: "avx512", kernTile: kernTileAsm512, kernSingle: kernSingleAsm512, dotAccum: dotAccumAsm512, dot: dotAsm512}
 		if hasVNNI {
 			k.name = "avx512+vnni"
 			k.int8Dots = int8DotsAsm
@@ -64,9 +68,11 @@ func kernelSets() []kernelSet {
 	return s
 }
 
+// dotLevel selects the Dot kernel: 0 generic, 1 AVX2, 2 AVX-512. A switch
+// (not a func value) keeps the accumulator array on the caller's stack.
 var (
-	dotAccumImpl = dotAccumGeneric
-	accelerated  = "generic"
+	dotLevel    = 0
+	accelerated = "generic"
 )
 
 // init picks the best supported kernels. JRETRIEVE_VECSIM=generic or avx2
@@ -80,7 +86,11 @@ func init() {
 		if want == "avx2" && k.name != "avx2" {
 			continue
 		}
-		kernTile, kernSingle, dotAccumImpl, accelerated = k.kernTile, k.kernSingle, k.dotAccum, k.name
+		kernTile, kernSingle, accelerated = k.kernTile, k.kernSingle, k.name
+		dotLevel = 2
+		if k.name == "avx2" {
+			dotLevel = 1
+		}
 		if k.int8Dots != nil {
 			int8Dots = k.int8Dots
 		}
@@ -88,7 +98,29 @@ func init() {
 	}
 }
 
-func dotAccum(a, b []float32, acc *[dotLanes]float32) { dotAccumImpl(a, b, acc) }
+// dotFast returns Dot(a, b) from a whole-Dot assembly kernel, or false.
+func dotFast(a, b []float32) (float32, bool) {
+	if dotLevel == 2 && len(a) > 0 {
+		return dotAsm512(a, b), true
+	}
+	return 0, false
+}
+
+// dotAccum fills acc with the 64 partial sums of a·b (len(a) a positive
+// multiple of 64; acc is overwritten).
+func dotAccum(a, b []float32, acc *[dotLanes]float32) {
+	switch dotLevel {
+	case 2:
+		_ = b[len(a)-1]
+		dotAccumAVX512(unsafe.SliceData(a), unsafe.SliceData(b), len(a), acc)
+	case 1:
+		_ = b[len(a)-1]
+		dotAccumAVX2(unsafe.SliceData(a), unsafe.SliceData(b), len(a), acc)
+	default:
+		*acc = [dotLanes]float32{}
+		dotAccumGeneric(a, b, acc)
+	}
+}
 
 // Accelerated reports which kernel implementation is in use: "avx512+vnni",
 // "avx512", "avx2" or "generic".
@@ -104,6 +136,19 @@ func kernSingleAsm512(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax
 	_ = q[dim-1]
 	_ = dp[blockDocs*dim-1]
 	kernSingleAVX512(&q[0], &dp[0], dim, &tile[0], rowmax)
+}
+
+// dotAsm512 computes Dot (len(a) > 0, equal lengths) entirely in assembly.
+func dotAsm512(a, b []float32) float32 {
+	n := len(a)
+	_ = b[n-1]
+	t := n & (dotLanes - 1)
+	var m [4]uint16
+	for r := range m {
+		c := min(max(t-16*r, 0), 16)
+		m[r] = uint16(1<<c - 1)
+	}
+	return dotAVX512(unsafe.SliceData(a), unsafe.SliceData(b), n, &m)
 }
 
 func dotAccumAsm512(a, b []float32, acc *[dotLanes]float32) {

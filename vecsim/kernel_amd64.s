@@ -235,17 +235,18 @@ sloop:
 	RET
 
 // func dotAccumAVX512(a, b *float32, n int, acc *[64]float32)
-// n is a positive multiple of 64; element i is fused-multiply-added into acc[i%64].
+// n is a positive multiple of 64; acc (output only) = the 64 partial sums, element i
+// fused-multiply-added into lane i%64 starting from +0.
 TEXT ·dotAccumAVX512(SB), NOSPLIT, $0-32
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), DI
 	MOVQ n+16(FP), CX
 	MOVQ acc+24(FP), DX
 	SHRQ $6, CX
-	VMOVUPS 0(DX), Z0
-	VMOVUPS 64(DX), Z1
-	VMOVUPS 128(DX), Z2
-	VMOVUPS 192(DX), Z3
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
 dotloop:
 	VMOVUPS 0(SI), Z4
 	VFMADD231PS 0(DI), Z4, Z0
@@ -263,6 +264,69 @@ dotloop:
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
 	VMOVUPS Z3, 192(DX)
+	VZEROUPPER
+	RET
+
+// func dotAVX512(a, b *float32, n int, masks *[4]uint16) float32
+// Whole Dot in the documented order: 64 lanes (4 zmm), element i into lane i%64 by FMA,
+// the n%64 tail merge-masked into the low lanes, then the fixed reduction tree.
+TEXT ·dotAVX512(SB), NOSPLIT, $0-36
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ masks+24(FP), DX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	MOVQ CX, R8
+	SHRQ $6, R8
+	JZ dtail
+dfull:
+	VMOVUPS 0(SI), Z4
+	VFMADD231PS 0(DI), Z4, Z0
+	VMOVUPS 64(SI), Z5
+	VFMADD231PS 64(DI), Z5, Z1
+	VMOVUPS 128(SI), Z6
+	VFMADD231PS 128(DI), Z6, Z2
+	VMOVUPS 192(SI), Z7
+	VFMADD231PS 192(DI), Z7, Z3
+	ADDQ $256, SI
+	ADDQ $256, DI
+	DECQ R8
+	JNZ dfull
+dtail:
+	ANDQ $63, CX
+	JZ dreduce
+	KMOVW 0(DX), K1
+	VMOVUPS.Z 0(SI), K1, Z4
+	VMOVUPS.Z 0(DI), K1, Z8
+	VFMADD231PS Z8, Z4, K1, Z0
+	KMOVW 2(DX), K1
+	VMOVUPS.Z 64(SI), K1, Z5
+	VMOVUPS.Z 64(DI), K1, Z9
+	VFMADD231PS Z9, Z5, K1, Z1
+	KMOVW 4(DX), K1
+	VMOVUPS.Z 128(SI), K1, Z6
+	VMOVUPS.Z 128(DI), K1, Z10
+	VFMADD231PS Z10, Z6, K1, Z2
+	KMOVW 6(DX), K1
+	VMOVUPS.Z 192(SI), K1, Z7
+	VMOVUPS.Z 192(DI), K1, Z11
+	VFMADD231PS Z11, Z7, K1, Z3
+dreduce:
+	VADDPS Z1, Z0, Z0
+	VADDPS Z3, Z2, Z2
+	VADDPS Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VPERMILPS $0x4E, X0, X1
+	VADDPS X1, X0, X0
+	VPERMILPS $0xB1, X0, X1
+	VADDPS X1, X0, X0
+	VMOVSS X0, ret+32(FP)
 	VZEROUPPER
 	RET
 
@@ -386,14 +450,14 @@ TEXT ·dotAccumAVX2(SB), NOSPLIT, $0-32
 	MOVQ n+16(FP), CX
 	MOVQ acc+24(FP), DX
 	SHRQ $6, CX
-	VMOVUPS 0(DX), Y0
-	VMOVUPS 32(DX), Y1
-	VMOVUPS 64(DX), Y2
-	VMOVUPS 96(DX), Y3
-	VMOVUPS 128(DX), Y4
-	VMOVUPS 160(DX), Y5
-	VMOVUPS 192(DX), Y6
-	VMOVUPS 224(DX), Y7
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 d2loop:
 	VMOVUPS 0(SI), Y8
 	VFMADD231PS 0(DI), Y8, Y0

@@ -16,6 +16,15 @@ func Dot(a, b []float32) float32 {
 	if len(a) != len(b) {
 		panic("vecsim: Dot of vectors with different lengths")
 	}
+	if d, ok := dotFast(a, b); ok {
+		return d
+	}
+	return dotGo(a, b)
+}
+
+// dotGo is Dot with the main loop in dotAccum and the tail and reduction
+// in Go; it is the reference for the whole-Dot assembly.
+func dotGo(a, b []float32) float32 {
 	var acc [dotLanes]float32
 	n := len(a) &^ (dotLanes - 1)
 	if n > 0 {

@@ -146,10 +146,25 @@ func testKernelSet(t *testing.T, ks kernelSet) {
 		// Dot: main loop in assembly vs generic.
 		for rep := 0; rep < 20; rep++ {
 			n := dim + r.IntN(200)
+			if rep < 3 {
+				n = dim + rep // exact awkward sizes and their neighbours
+			}
 			a, b := randVec(r, n), randVec(r, n)
 			if rep%5 == 4 {
 				for i := range a {
 					a[i] *= 1e-38 // subnormal products
+				}
+			}
+			if ks.dot != nil && n > 0 {
+				var g [dotLanes]float32
+				m := n &^ (dotLanes - 1)
+				dotAccumGeneric(a[:m], b[:m], &g)
+				for i := m; i < n; i++ {
+					g[i-m] = fma32(a[i], b[i], g[i-m])
+				}
+				want, got := reduceLanes(&g), ks.dot(a, b)
+				if math.Float32bits(want) != math.Float32bits(got) {
+					t.Fatalf("dot n=%d: assembly %g, generic %g", n, got, want)
 				}
 			}
 			var g, s [dotLanes]float32
