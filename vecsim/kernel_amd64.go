@@ -40,7 +40,7 @@ type kernelSet struct {
 	kernTile   func(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *[kernQ]float32)
 	kernSingle func(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32)
 	dotAccum   func(a, b []float32, acc *[dotLanes]float32)
-	dot        func(a, b []float32) float32 // whole Dot, nil: dotAccum + Go
+	dot        func(a, b []float32) float32                           // whole Dot, nil: dotAccum + Go
 	int8Dots   func(q []int8, codes []uint8, stride int, out []int32) // nil: generic
 }
 
