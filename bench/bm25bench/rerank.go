@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ func rerankBench(args []string) error {
 	np := fs.Int("passages", 100, "passages per question")
 	plen := fs.Int("chars", 300, "approximate passage length in characters")
 	seed := fs.Uint64("seed", 1, "random seed")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the timed phase")
 	fs.Parse(args)
 	var sents []string
 	src := "/usr/share/man/ja"
@@ -73,6 +75,14 @@ func rerankBench(args []string) error {
 	a.Wakati("辞書")
 	load := time.Since(t0).Seconds()
 	o := bm25.NewOkapi(a, bm25.OkapiParams{})
+	if *prof != "" {
+		pf, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
+	}
 	t1, c1 := time.Now(), cpuSeconds()
 	for _, q := range qs {
 		if _, err := o.Score(context.Background(), q.q, q.docs); err != nil {
