@@ -105,3 +105,30 @@ func TestOkapiReranker(t *testing.T) {
 		t.Error("invalid UTF-8 document accepted")
 	}
 }
+
+func TestOkapiDropEmptyToken(t *testing.T) {
+	a, err := analysis.New(analysis.Options{Dict: analysis.IPA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := NewOkapi(a, OkapiParams{K1: 1.5, B: 0.75, Epsilon: 0.25, DropEmptyToken: true})
+	got, err := o.Score(context.Background(), "東京に住む", []string{"東京都に住んでいる", "大阪に住んでいる"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := OkapiScores([]string{"東京", "に", "住む"}, [][]string{
+		{"東京", "都", "に", "住ん", "で", "いる"},
+		{"大阪", "に", "住ん", "で", "いる"},
+	}, DefaultOkapiParams)
+	if got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	// N=2: 東京 n=1 -> idf ln(1.5/1.5) = 0; に n=2 -> negative, floored
+	// to 0.25*mean idf, mean over {東京,都,住ん,で,いる,に,大阪} =
+	// (5*0 + 2*ln(0.5/2.5))/7 < 0: both documents get a negative に share.
+	mean := 5*0.0/7 + 2*math.Log(0.5/2.5)/7
+	w0 := 0.25 * mean * 2.5 / (1 + 1.5*(0.25+0.75*6/5.5))
+	if !near(got[0], w0) {
+		t.Errorf("doc 0 = %.15g, want %.15g", got[0], w0)
+	}
+}
