@@ -123,10 +123,10 @@ func TestOkapiDropEmptyToken(t *testing.T) {
 	if got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	// N=2: 東京 n=1 -> idf ln(1.5/1.5) = 0; に n=2 -> negative, floored
-	// to 0.25*mean idf, mean over {東京,都,住ん,で,いる,に,大阪} =
-	// (5*0 + 2*ln(0.5/2.5))/7 < 0: both documents get a negative に share.
-	mean := 5*0.0/7 + 2*math.Log(0.5/2.5)/7
+	// N=2: 東京, 都, 大阪 (n=1) -> idf ln(1.5/1.5) = 0; に, 住ん, で, いる
+	// (n=2) -> ln(0.5/2.5) < 0, floored to 0.25*mean idf with mean =
+	// 4*ln(0.2)/7 < 0: only に matches doc 0, with a negative share.
+	mean := (3*0.0 + 4*math.Log(0.5/2.5)) / 7
 	w0 := 0.25 * mean * 2.5 / (1 + 1.5*(0.25+0.75*6/5.5))
 	if !near(got[0], w0) {
 		t.Errorf("doc 0 = %.15g, want %.15g", got[0], w0)
