@@ -25,12 +25,13 @@ func ExampleNewOkapi() {
 	scores, err := o.Score(context.Background(), "東京の寺", []string{
 		bm25.JoinTitle("浅草寺", "東京都台東区浅草にある寺"),
 		bm25.JoinTitle("大阪城", "大阪市中央区にある城"),
+		bm25.JoinTitle("名古屋城", "名古屋市中区にある城"),
 	})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(scores[0] > scores[1])
-	// Output: true
+	fmt.Printf("%.4f\n", scores)
+	// Output: [1.1911 0.0000 0.0000]
 }
 
 func ExampleBuild() {

@@ -16,13 +16,15 @@ type OkapiParams struct {
 	K1      float64 `json:"k1"`
 	B       float64 `json:"b"`
 	Epsilon float64 `json:"epsilon"`
-	// DropEmptyToken removes the empty token that fugashi's
-	// `tagger.parse(text).split(" ")` leaves at the end of every token list
-	// (MeCab's wakati output ends with a space). JQaRA's baseline keeps it,
-	// so the default (false) keeps it too: it counts in document lengths
-	// and, as a query token present in every document, adds the epsilon
-	// floor term to every score.
-	DropEmptyToken bool `json:"drop_empty_token,omitempty"`
+	// TrailingEmptyToken appends an empty token to every token list, as
+	// `tagger.parse(text).split(" ")` would if fugashi kept the space MeCab's
+	// wakati output ends with. Off by default: the published JQaRA bm25 run
+	// has 109 scores exactly 0, impossible if every query and passage
+	// carried the empty token (it is in all 100 passages, so its idf is
+	// floored to epsilon times the mean idf, a positive share for every
+	// passage). Without it, passages sharing no token with the question
+	// score exactly 0, as observed.
+	TrailingEmptyToken bool `json:"trailing_empty_token,omitempty"`
 }
 
 // DefaultOkapiParams are rank_bm25's defaults.
@@ -125,14 +127,15 @@ func NewOkapi(a *analysis.Analyzer, p OkapiParams) *Okapi {
 func (o *Okapi) Params() OkapiParams { return o.p }
 
 // Tokens tokenises text as the JQaRA baseline does:
-// tagger.parse(text).split(" "), i.e. the analyzer's tokens followed by
-// one empty token unless DropEmptyToken is set. Invalid UTF-8 is an error.
+// tagger.parse(text).split(" "), i.e. the analyzer's tokens (followed by
+// one empty token when TrailingEmptyToken is set). Invalid UTF-8 is an
+// error.
 func (o *Okapi) Tokens(text string) ([]string, error) {
 	if !utf8.ValidString(text) {
 		return nil, analysis.ErrInvalidUTF8
 	}
 	t := o.a.Tokens(text)
-	if !o.p.DropEmptyToken {
+	if o.p.TrailingEmptyToken {
 		t = append(t, "")
 	}
 	return t, nil
@@ -153,7 +156,7 @@ func (o *Okapi) Score(ctx context.Context, query string, docs []string) ([]float
 		if !utf8.ValidString(docs[i]) {
 			return nil, fmt.Errorf("bm25: document %d: %w", i, analysis.ErrInvalidUTF8)
 		}
-		if !o.p.DropEmptyToken {
+		if o.p.TrailingEmptyToken {
 			toks[i] = append(toks[i], "")
 		}
 	}

@@ -70,65 +70,77 @@ func TestOkapiEdge(t *testing.T) {
 	}
 }
 
-// The reranker = fugashi-style tokens (with the trailing empty token) fed
-// to OkapiScores.
+// The reranker = analyzer tokens fed to OkapiScores, with or without the
+// trailing empty token.
 func TestOkapiReranker(t *testing.T) {
 	a, err := analysis.New(analysis.Options{Dict: analysis.IPA})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := NewOkapi(a, OkapiParams{})
 	docs := []string{"東京都に住んでいる", "大阪に住んでいる", "京都の寺", ""}
-	got, err := o.Score(context.Background(), "東京に住む", docs)
-	if err != nil {
-		t.Fatal(err)
-	}
 	td := [][]string{
-		{"東京", "都", "に", "住ん", "で", "いる", ""},
-		{"大阪", "に", "住ん", "で", "いる", ""},
-		{"京都", "の", "寺", ""},
-		{""},
+		{"東京", "都", "に", "住ん", "で", "いる"},
+		{"大阪", "に", "住ん", "で", "いる"},
+		{"京都", "の", "寺"},
+		{},
 	}
-	want := OkapiScores([]string{"東京", "に", "住む", ""}, td, OkapiParams{})
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("doc %d: %v, want %v", i, got[i], want[i])
+	q := []string{"東京", "に", "住む"}
+	for _, trailing := range []bool{false, true} {
+		o := NewOkapi(a, OkapiParams{K1: 1.5, B: 0.75, Epsilon: 0.25, TrailingEmptyToken: trailing})
+		got, err := o.Score(context.Background(), "東京に住む", docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qq, dd := q, td
+		if trailing {
+			qq = append(append([]string(nil), q...), "")
+			dd = nil
+			for _, d := range td {
+				dd = append(dd, append(append([]string(nil), d...), ""))
+			}
+		}
+		want := OkapiScores(qq, dd, OkapiParams{})
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("trailing=%v doc %d: %v, want %v", trailing, i, got[i], want[i])
+			}
+		}
+		if !trailing {
+			// N=4: 東京 n=1 -> ln(3.5/1.5); に n=2 -> idf 0; 住む absent.
+			w := math.Log(3.5/1.5) * 2.5 / (1 + 1.5*(0.25+0.75*6/3.5))
+			if !near(got[0], w) || got[1] != 0 || got[2] != 0 || got[3] != 0 {
+				t.Errorf("scores %v, want [%v 0 0 0]", got, w)
+			}
+		} else if !(got[3] > 0) {
+			// "" is in all 4 documents: idf < 0, floored to epsilon*mean > 0,
+			// so even the empty document scores above 0.
+			t.Errorf("empty document: %v", got[3])
 		}
 	}
-	// "" is in all 4 docs: idf < 0, floored to eps > 0, so every document
-	// gets a positive share, the empty one included, shortest most; に is in
-	// 2 of 4 (idf 0).
-	if !(got[3] > got[2] && got[2] > got[1] && got[1] > 0) || !(got[0] > got[3]) {
-		t.Errorf("unexpected order %v", got)
-	}
+	o := NewOkapi(a, OkapiParams{})
 	if _, err := o.Score(context.Background(), "q", []string{"ok", "bad\xff"}); err == nil {
 		t.Error("invalid UTF-8 document accepted")
 	}
 }
 
-func TestOkapiDropEmptyToken(t *testing.T) {
+// Hand-derived: two documents, every shared term floored.
+func TestOkapiFlooredShare(t *testing.T) {
 	a, err := analysis.New(analysis.Options{Dict: analysis.IPA})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := NewOkapi(a, OkapiParams{K1: 1.5, B: 0.75, Epsilon: 0.25, DropEmptyToken: true})
+	o := NewOkapi(a, OkapiParams{})
 	got, err := o.Score(context.Background(), "東京に住む", []string{"東京都に住んでいる", "大阪に住んでいる"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := OkapiScores([]string{"東京", "に", "住む"}, [][]string{
-		{"東京", "都", "に", "住ん", "で", "いる"},
-		{"大阪", "に", "住ん", "で", "いる"},
-	}, DefaultOkapiParams)
-	if got[0] != want[0] || got[1] != want[1] {
-		t.Errorf("got %v, want %v", got, want)
-	}
 	// N=2: 東京, 都, 大阪 (n=1) -> idf ln(1.5/1.5) = 0; に, 住ん, で, いる
 	// (n=2) -> ln(0.5/2.5) < 0, floored to 0.25*mean idf with mean =
-	// 4*ln(0.2)/7 < 0: only に matches doc 0, with a negative share.
+	// 4*ln(0.2)/7 < 0: only に matches, with a negative share.
 	mean := (3*0.0 + 4*math.Log(0.5/2.5)) / 7
 	w0 := 0.25 * mean * 2.5 / (1 + 1.5*(0.25+0.75*6/5.5))
-	if !near(got[0], w0) {
-		t.Errorf("doc 0 = %.15g, want %.15g", got[0], w0)
+	w1 := 0.25 * mean * 2.5 / (1 + 1.5*(0.25+0.75*5/5.5))
+	if !near(got[0], w0) || !near(got[1], w1) {
+		t.Errorf("got %v, want [%v %v]", got, w0, w1)
 	}
 }
