@@ -91,7 +91,7 @@ func rerankBench(args []string) error {
 	}
 	el, cpu := time.Since(t1).Seconds(), cpuSeconds()-c1
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{
-		"protocol":       "JQaRA bm25 (rank_bm25 BM25Okapi per question, uni wakati + trailing empty token)",
+		"protocol":       "JQaRA bm25 (rank_bm25 BM25Okapi per question, uni wakati)",
 		"source":         src,
 		"questions":      *nq,
 		"passages":       *np,
