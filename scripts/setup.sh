@@ -5,12 +5,12 @@
 #  - the ONNX Runtime shared library from npm's onnxruntime-node (ONNX backend tests)
 # Optional (fixture generation and anchors, not needed by the tests):
 #   SETUP_EXTRAS=1 also installs python3-torch python3-onnx python3-sentencepiece
-#   python3-faiss python3-xapian sqlite3.
+#   python3-faiss libopenblas0-pthread (FAISS at its real speed) python3-xapian sqlite3.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs=(mecab mecab-ipadic-utf8 unidic-mecab manpages-ja)
 if [ "${SETUP_EXTRAS:-0}" = 1 ]; then
-  pkgs+=(python3-torch python3-onnx python3-numpy python3-sentencepiece python3-faiss python3-xapian sqlite3)
+  pkgs+=(python3-torch python3-onnx python3-numpy python3-sentencepiece python3-faiss libopenblas0-pthread python3-xapian sqlite3)
 fi
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
