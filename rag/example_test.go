@@ -70,7 +70,7 @@ func ExampleRerank() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	pipeline := rag.Rerank(rag.Fuse(rag.RRF, lexical, dense), bm25.NewOkapi(a, bm25.OkapiParams{DropEmptyToken: true}), 5)
+	pipeline := rag.Rerank(rag.Fuse(rag.RRF, lexical, dense), bm25.NewOkapi(a, bm25.DefaultOkapiParams), 5)
 	hits, err := pipeline.Retrieve(ctx, "日本で一番高い山の標高は？", 3)
 	if err != nil {
 		log.Fatal(err)
