@@ -7,8 +7,9 @@
 // b=0.75, epsilon=0.25, negative idf replaced by epsilon times the mean idf,
 // query tokens counted with repetition, text = title + " " + text (see
 // JoinTitle), tokens = fugashi + unidic-lite `-Owakati` split on " " —
-// analysis.Options{Dict: analysis.Uni}. No empty token ends the lists: the
-// published run's exact-zero scores rule it out (see
+// analysis.Options{Dict: analysis.Uni}; a text without tokens becomes [""]
+// (Python's "".split(" ")), which counts 1 in lengths. No empty token ends
+// the other lists: the published run's exact-zero scores rule it out (see
 // OkapiParams.TrailingEmptyToken).
 // OkapiScores is the same formula over pre-tokenised input. Okapi
 // implements rerank.Reranker.

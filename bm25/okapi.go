@@ -128,17 +128,21 @@ func (o *Okapi) Params() OkapiParams { return o.p }
 
 // Tokens tokenises text as the JQaRA baseline does:
 // tagger.parse(text).split(" "), i.e. the analyzer's tokens (followed by
-// one empty token when TrailingEmptyToken is set). Invalid UTF-8 is an
-// error.
+// one empty token when TrailingEmptyToken is set). Text without any token
+// gives [""], as Python's "".split(" ") does: it has length 1. Invalid
+// UTF-8 is an error.
 func (o *Okapi) Tokens(text string) ([]string, error) {
 	if !utf8.ValidString(text) {
 		return nil, analysis.ErrInvalidUTF8
 	}
-	t := o.a.Tokens(text)
-	if o.p.TrailingEmptyToken {
+	return o.split(o.a.Tokens(text)), nil
+}
+
+func (o *Okapi) split(t []string) []string {
+	if len(t) == 0 || o.p.TrailingEmptyToken {
 		t = append(t, "")
 	}
-	return t, nil
+	return t
 }
 
 // Score returns the BM25Okapi score of every document for query; higher is
@@ -156,9 +160,7 @@ func (o *Okapi) Score(ctx context.Context, query string, docs []string) ([]float
 		if !utf8.ValidString(docs[i]) {
 			return nil, fmt.Errorf("bm25: document %d: %w", i, analysis.ErrInvalidUTF8)
 		}
-		if o.p.TrailingEmptyToken {
-			toks[i] = append(toks[i], "")
-		}
+		toks[i] = o.split(toks[i])
 	}
 	return OkapiScores(q, toks, o.p), nil
 }
