@@ -18,6 +18,7 @@ import (
 	"github.com/jretrieve/jretrieve/datasets"
 	"github.com/jretrieve/jretrieve/eval"
 	"github.com/jretrieve/jretrieve/hub"
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
 	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/pipeline"
 )
@@ -243,51 +244,32 @@ func knownDataset(name string) bool {
 	return false
 }
 
-// catalogResolver turns catalog names into local ONNX model directories:
-// a ready-made ONNX repository is downloaded through the hub; models that
-// need an export are looked up under $JRETRIEVE_MODELS/<name>, else the
-// error gives the export command.
+// catalogResolver turns model names into local ONNX model directories: an
+// export under $JRETRIEVE_MODELS/<name> first, then modeldir.Resolve (the
+// catalog's ONNX repository or conversion through the hub; models that need
+// an export fail with the exact command).
 func catalogResolver(client *hub.Client) func(ctx context.Context, name string) (string, error) {
 	return func(ctx context.Context, name string) (string, error) {
-		m, ok := catalog.Lookup(name)
-		if !ok {
-			return "", fmt.Errorf("%w: not bm25, bm25-ipa, bm25-index, a model directory or a catalog model (see jretrieve models)", pipeline.ErrUnknownModel)
-		}
 		if root := os.Getenv("JRETRIEVE_MODELS"); root != "" {
-			for _, cand := range []string{path.Base(m.ID), strings.ReplaceAll(m.ID, "/", "__"), m.ID} {
-				dir := filepath.Join(root, cand)
+			cands := []string{path.Base(name), strings.ReplaceAll(name, "/", "__")}
+			if m, ok := catalog.Lookup(name); ok {
+				cands = append(cands, path.Base(m.ID), strings.ReplaceAll(m.ID, "/", "__"))
+			}
+			for _, c := range cands {
+				dir := filepath.Join(root, c)
 				if st, err := os.Stat(dir); err == nil && st.IsDir() {
 					return dir, nil
 				}
 			}
 		}
-		switch {
-		case m.Support == catalog.Unsupported:
-			return "", fmt.Errorf("%s cannot run yet: %s", m.ID, m.Reason)
-		case m.ONNX.Repo != "" && (m.ONNX.Source == catalog.ONNXRepo || m.ONNX.Source == catalog.ONNXConversion):
-			// The graph plus the small configuration and tokenizer files,
-			// not every other variant the repository may hold.
-			patterns := []string{"*.json", "*.txt", "*.model", "1_Pooling/*"}
-			if m.ONNX.File != "" {
-				patterns = append(patterns, m.ONNX.File)
-			} else {
-				patterns = append(patterns, "model.onnx", "onnx/model.onnx")
+		src, err := modeldir.Resolve(ctx, name, client)
+		if err != nil {
+			if errors.Is(err, modeldir.ErrNeedsExport) {
+				return "", fmt.Errorf("%w\n(or put the exported directory in $JRETRIEVE_MODELS/%s)", err, path.Base(name))
 			}
-			dir, err := client.Snapshot(ctx, hub.Repo{ID: m.ONNX.Repo}, patterns)
-			if err != nil {
-				return "", err
-			}
-			if m.ONNX.File != "" && path.Dir(m.ONNX.File) != "." {
-				return filepath.Join(dir, filepath.FromSlash(path.Dir(m.ONNX.File))), nil
-			}
-			return dir, nil
-		default:
-			msg := fmt.Sprintf("%s publishes no ONNX graph; export it once and pass the directory (or put it in $JRETRIEVE_MODELS/%s)", m.ID, path.Base(m.ID))
-			if m.ONNX.Export != "" {
-				msg += ":\n    " + m.ONNX.Export
-			}
-			return "", errors.New(msg)
+			return "", err
 		}
+		return src.Dir, nil
 	}
 }
 

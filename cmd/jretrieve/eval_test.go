@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/jretrieve/jretrieve/pipeline"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -209,5 +211,33 @@ func TestEvalErrors(t *testing.T) {
 		if code == 0 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q, want error containing %q", tt.args, code, stderr, tt.want)
 		}
+	}
+}
+
+// Names resolve to exported models under $JRETRIEVE_MODELS, and give the
+// same run as the directory itself.
+func TestEvalModelsDir(t *testing.T) {
+	models, err := filepath.Abs(filepath.Join(pkgDir, "..", "..", "testdata", "models"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Setenv("JRETRIEVE_MODELS", models)
+	args := []string{"eval", "-q", "--limit", "5", "--format", "csv", "--cache", "", "--no-plots"}
+	byName, stderr, code := runCLI(t, append(args, "--model", "bert-tiny", "--out", filepath.Join(dir, "a"))...)
+	if code != 0 {
+		t.Fatalf("by name: %s", stderr)
+	}
+	byDir, stderr, code := runCLI(t, append(args, "--model", filepath.Join(models, "bert-tiny"), "--out", filepath.Join(dir, "b"))...)
+	if code != 0 {
+		t.Fatalf("by dir: %s", stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "a", "runs", "bert-tiny.trec"))
+	b, _ := os.ReadFile(filepath.Join(dir, "b", "runs", pipeline.RunFileName(filepath.Join(models, "bert-tiny"))+".trec"))
+	if len(a) == 0 || string(a) != strings.ReplaceAll(string(b), filepath.Join(models, "bert-tiny"), "bert-tiny") {
+		t.Errorf("run by name differs from run by directory:\n%.300s\n---\n%.300s", a, b)
+	}
+	if byName == "" || byDir == "" {
+		t.Error("no report printed")
 	}
 }
