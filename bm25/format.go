@@ -9,9 +9,9 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 
 	"github.com/jretrieve/jretrieve/analysis"
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 )
 
 // File layout (little endian), version 1:
@@ -94,31 +94,9 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 
 // Save writes the index to path through a temporary file in the same
 // directory, renamed into place once complete and synced.
-func (ix *Index) Save(path string) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("bm25: save %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = ix.WriteTo(f); err != nil {
-		return fmt.Errorf("bm25: save %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("bm25: save %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("bm25: save %s: %w", path, err)
-	}
-	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("bm25: save %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("bm25: save %s: %w", path, err)
+func (ix *Index) Save(path string) error {
+	if err := atomicfile.Write(path, func(w io.Writer) error { _, err := ix.WriteTo(w); return err }); err != nil {
+		return fmt.Errorf("bm25: save: %w", err)
 	}
 	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 )
 
 // Format names a run file format.
@@ -104,7 +106,7 @@ func WriteRunFile(path string, run *Run) error {
 // WriteRunFileFormat writes run to path in format f, through a temporary file
 // in the same directory and a rename.
 func WriteRunFileFormat(path string, run *Run, f Format) error {
-	return writeFileAtomic(path, func(w io.Writer) error { return WriteRun(w, run, f) })
+	return atomicfile.Write(path, func(w io.Writer) error { return WriteRun(w, run, f) })
 }
 
 // WriteRun writes run to w in format f.
@@ -118,33 +120,6 @@ func WriteRun(w io.Writer, run *Run, f Format) error {
 		return WriteLZ4Run(w, run)
 	}
 	return fmt.Errorf("unknown run format %q", f)
-}
-
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err = write(bw); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // ReadTRECRun reads a TREC run ("query Q0 doc rank score tag"). The rank

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 )
 
 // CacheKey identifies everything that determines an embedding besides the
@@ -62,7 +64,7 @@ func OpenEmbeddingCache(dir string, key CacheKey) (*EmbeddingCache, error) {
 		return nil, fmt.Errorf("embedding cache: %w", err)
 	}
 	meta, _ := json.MarshalIndent(key, "", "  ")
-	if err := writeFileAtomic(filepath.Join(sub, "key.json"), append(meta, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(sub, "key.json"), append(meta, '\n')); err != nil {
 		return nil, fmt.Errorf("embedding cache: %w", err)
 	}
 	path := filepath.Join(sub, "vectors.bin")
@@ -284,28 +286,4 @@ func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(contex
 		return nil, err
 	}
 	return out, nil
-}
-
-// writeFileAtomic writes data to a temp file in the same directory and renames it over path.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return werr
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/jretrieve/jretrieve/eval"
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 )
 
 // PlotPoint is one model in a quality-versus-throughput plot.
@@ -189,20 +191,8 @@ func savePlot(p *plot.Plot, dir, base string, w, h vg.Length) ([]string, error) 
 		if err != nil {
 			return out, fmt.Errorf("plot %s: %w", path, err)
 		}
-		f, err := os.CreateTemp(dir, "."+base+"*.tmp")
-		if err != nil {
-			return out, err
-		}
-		_, err = wt.WriteTo(f)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(f.Name(), path)
-		}
-		if err != nil {
-			os.Remove(f.Name())
-			return out, fmt.Errorf("plot %s: %w", path, err)
+		if err := atomicfile.Write(path, func(f io.Writer) error { _, err := wt.WriteTo(f); return err }); err != nil {
+			return out, fmt.Errorf("plot: %w", err)
 		}
 		out = append(out, path)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/jretrieve/jretrieve/bm25"
 	"github.com/jretrieve/jretrieve/datasets"
 	"github.com/jretrieve/jretrieve/eval"
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 	"github.com/jretrieve/jretrieve/vecsim"
 )
 
@@ -246,7 +247,7 @@ func (x *executor) saveCached(ri *RunInfo) error {
 	}
 	b, _ := json.MarshalIndent(runKey{Expression: ri.Name, Dataset: x.task.Name(), Data: x.fingerprint,
 		Depth: x.depth(), Seconds: ri.Seconds, Docs: ri.Docs}, "", "  ")
-	return writeFileAtomic(metaPath, append(b, '\n'))
+	return atomicfile.WriteFile(metaPath, append(b, '\n'))
 }
 
 func (x *executor) run(ctx context.Context, s *Spec) (*RunInfo, error) {

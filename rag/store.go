@@ -1,7 +1,6 @@
 package rag
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -19,6 +18,7 @@ import (
 	"github.com/jretrieve/jretrieve/analysis"
 	"github.com/jretrieve/jretrieve/bm25"
 	"github.com/jretrieve/jretrieve/embed"
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 	"github.com/jretrieve/jretrieve/vecsim"
 )
 
@@ -338,40 +338,19 @@ func (m *Manifest) file(name string) *FileInfo {
 
 // writeFileAtomic writes dir/name through a synced temporary file renamed
 // into place and returns its size and sha256.
-func writeFileAtomic(dir, name string, write func(io.Writer) error) (fi FileInfo, err error) {
-	path := filepath.Join(dir, name)
-	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return fi, fmt.Errorf("rag: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
+func writeFileAtomic(dir, name string, write func(io.Writer) error) (FileInfo, error) {
 	h := sha256.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
-	cw := &countWriter{w: bw}
-	if err = write(cw); err != nil {
-		return fi, fmt.Errorf("rag: write %s: %w", path, err)
+	var n int64
+	err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error {
+		cw := &countWriter{w: io.MultiWriter(w, h)}
+		err := write(cw)
+		n = cw.n
+		return err
+	})
+	if err != nil {
+		return FileInfo{}, fmt.Errorf("rag: %w", err)
 	}
-	if err = bw.Flush(); err != nil {
-		return fi, fmt.Errorf("rag: write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fi, fmt.Errorf("rag: write %s: %w", path, err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fi, fmt.Errorf("rag: write %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fi, fmt.Errorf("rag: write %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fi, fmt.Errorf("rag: %w", err)
-	}
-	return FileInfo{Name: name, Size: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	return FileInfo{Name: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 type countWriter struct {

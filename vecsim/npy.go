@@ -8,9 +8,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 )
 
 var npyMagic = []byte("\x93NUMPY")
@@ -350,31 +351,6 @@ func ReadNPYFile(path string) (Matrix, error) {
 
 // WriteNPYFile writes m to path through a temporary file in the same
 // directory that is renamed into place, so readers never see a partial file.
-func WriteNPYFile(path string, m Matrix) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = WriteNPY(tmp, m); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+func WriteNPYFile(path string, m Matrix) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return WriteNPY(w, m) })
 }

@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/jretrieve/jretrieve/datasets"
 	"github.com/jretrieve/jretrieve/hub"
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 )
 
 func init() {
@@ -58,28 +57,9 @@ func runDataset(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stdout, "%s: retrieval, %d queries, %s documents, %d judgments\n", r.Name, len(r.Queries), docs, len(r.Qrels))
 	}
 	if *qrelsOut != "" {
-		if err := writeDatasetFile(*qrelsOut, qrels.WriteTREC); err != nil {
+		if err := atomicfile.Write(*qrelsOut, qrels.WriteTREC); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// writeDatasetFile writes path through a temporary file in the same
-// directory, renamed into place once complete.
-func writeDatasetFile(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/jretrieve/jretrieve/datasets"
 	"github.com/jretrieve/jretrieve/eval"
 	"github.com/jretrieve/jretrieve/hub"
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
 	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/pipeline"
@@ -139,6 +140,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *out == "" {
 		*out = filepath.Join("jretrieve-out", task.Name())
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
 	}
 	be := *backend
 	if be == "auto" {
@@ -289,7 +293,7 @@ func writeReport(path string, rep *eval.Report, format string) error {
 	if err := rep.Write(&b, format); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, []byte(b.String()))
+	return atomicfile.WriteFile(path, []byte(b.String()))
 }
 
 func writeTimings(path string, infos []*pipeline.RunInfo) error {
@@ -298,28 +302,7 @@ func writeTimings(path string, infos []*pipeline.RunInfo) error {
 	for _, ri := range infos {
 		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%.1f\t%v\n", ri.Name, ri.Docs, ri.Seconds, ri.DocsPerSecond(), ri.Cached)
 	}
-	return writeFileAtomic(path, []byte(b.String()))
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return atomicfile.WriteFile(path, []byte(b.String()))
 }
 
 // barProgress draws progress bars with rate and ETA on a terminal.

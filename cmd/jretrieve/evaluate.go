@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/jretrieve/jretrieve/eval"
+	"github.com/jretrieve/jretrieve/internal/atomicfile"
 )
 
 func init() {
@@ -125,12 +126,12 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if *perQuery != "" {
-		if err := evWriteFileAtomic(*perQuery, rep.WritePerQuery); err != nil {
+		if err := atomicfile.Write(*perQuery, rep.WritePerQuery); err != nil {
 			return err
 		}
 	}
 	if *out != "" {
-		return evWriteFileAtomic(*out, func(w io.Writer) error { return rep.Write(w, *format) })
+		return atomicfile.Write(*out, func(w io.Writer) error { return rep.Write(w, *format) })
 	}
 	return rep.Write(stdout, *format)
 }
@@ -267,32 +268,4 @@ func (p *evProgress) done() {
 	if p.on {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
-}
-
-// evWriteFileAtomic writes path through a temporary file and a rename.
-func evWriteFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := ".", path
-	if i := strings.LastIndexByte(path, os.PathSeparator); i >= 0 {
-		dir, base = path[:i+1], path[i+1:]
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
