@@ -276,6 +276,11 @@ func (x *executor) run(ctx context.Context, s *Spec) (*RunInfo, error) {
 		return nil, err
 	}
 	ri.Name = name
+	// Store the run as ranx stores it: each query sorted once in ranx
+	// order. Evaluating it (ranx order again) then ranks ties exactly as
+	// the JQaRA evaluator ranks its cached runs, and a run reloaded from
+	// the cache evaluates the same as a fresh one.
+	ri.Run = ri.Run.Ranked(eval.TiesRanx)
 	ri.Run.SetName(name)
 	if err := x.saveCached(ri); err != nil {
 		return nil, fmt.Errorf("saving run %s: %w", name, err)

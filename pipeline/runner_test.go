@@ -253,3 +253,60 @@ func TestExecuteErrors(t *testing.T) {
 		t.Error("cancelled context: no error")
 	}
 }
+
+// A run full of ties evaluates the same fresh and from the run cache, and
+// is stored in ranx's order (one sort of the candidate order), as ranx
+// saves runs.
+func TestExecuteTiesStableAcrossCache(t *testing.T) {
+	d := &datasets.Dataset{Name: "ties"}
+	for q := 0; q < 5; q++ {
+		qid := string(rune('a'+q)) + "q"
+		d.Queries = append(d.Queries, datasets.Query{ID: qid, Text: "x"})
+		var c []int32
+		for i := 0; i < 40; i++ {
+			d.Docs = append(d.Docs, datasets.Doc{ID: qid + string(rune('A'+i)), Text: strings.Repeat("z", (i*7+q)%5)})
+			c = append(c, int32(len(d.Docs)-1))
+		}
+		d.Candidates = append(d.Candidates, c)
+		d.Qrels = append(d.Qrels, datasets.Judgment{QueryID: qid, DocID: qid + string(rune('A'+(q*3)%40)), Rel: 1})
+	}
+	op := OpenerFunc(func(_ context.Context, name string) (*Model, error) {
+		return &Model{Name: name, Identity: name, Reranker: rerank.Func(func(_ context.Context, q string, docs []string) ([]float64, error) {
+			s := make([]float64, len(docs))
+			for i, doc := range docs {
+				s[i] = float64(len(doc) % 2) // two huge tie groups
+			}
+			return s, nil
+		})}, nil
+	})
+	dir := t.TempDir()
+	task := Task{Rerank: d}
+	fresh, err := Execute(context.Background(), task, mustSpecs(t, "ties"), Options{Opener: op, RunDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, err := Execute(context.Background(), task, mustSpecs(t, "ties"), Options{Opener: op, RunDir: dir})
+	if err != nil || !cached[0].Cached {
+		t.Fatalf("cached: %v %v", err, cached)
+	}
+	metrics := []string{"mrr@10", "ndcg@10"}
+	a, err := eval.Evaluate(task.Qrels(), fresh[0].Run, metrics, eval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := eval.Evaluate(task.Qrels(), cached[0].Run, metrics, eval.Options{})
+	for _, m := range metrics {
+		if a.Mean[m] != b.Mean[m] {
+			t.Errorf("%s fresh %v != cached %v", m, a.Mean[m], b.Mean[m])
+		}
+	}
+	// Stored order: scores non-increasing (sorted once).
+	for _, q := range fresh[0].Run.Queries() {
+		_, sc := fresh[0].Run.Docs(q)
+		for i := 1; i < len(sc); i++ {
+			if sc[i] > sc[i-1] {
+				t.Fatalf("%s stored unsorted: %v", q, sc)
+			}
+		}
+	}
+}
