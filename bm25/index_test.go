@@ -284,3 +284,19 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// A huge k (a caller asking for "everything") must not panic or allocate
+// k slots: at most Len() hits exist.
+func TestSearchHugeK(t *testing.T) {
+	ix := mustBuild(t, IndexParams{}, "a b a", "b c", "a d e f")
+	for _, k := range []int{math.MaxInt, math.MaxInt32, 1 << 40} {
+		got := ix.Search([]string{"a", "b"}, k)
+		want := ix.SearchExhaustive([]string{"a", "b"}, 10)
+		if len(got) != 3 || len(want) != 3 {
+			t.Fatalf("k=%d: %d hits (exhaustive %d), want 3", k, len(got), len(want))
+		}
+		if ex := ix.SearchExhaustive([]string{"a", "b"}, k); len(ex) != 3 {
+			t.Fatalf("SearchExhaustive k=%d: %d hits, want 3", k, len(ex))
+		}
+	}
+}

@@ -96,6 +96,7 @@ func (ix *Index) SearchExhaustive(query []string, k int) []Hit {
 	if k <= 0 || len(qs) == 0 {
 		return nil
 	}
+	k = min(k, len(ix.ids)) // no more hits than documents
 	acc := make([]float64, len(ix.ids))
 	hit := make([]bool, len(ix.ids))
 	for _, q := range qs { // canonical order
@@ -130,6 +131,7 @@ func (ix *Index) Search(query []string, k int) []Hit {
 	if k <= 0 || len(qs) == 0 {
 		return nil
 	}
+	k = min(k, len(ix.ids)) // no more hits than documents
 	// ascending upper bound
 	sort.SliceStable(qs, func(i, j int) bool { return qs[i].ub < qs[j].ub })
 	m := len(qs)
