@@ -391,7 +391,7 @@ func Open(ctx context.Context, dir string, opt OpenOptions) (*Store, error) {
 	if man.Format != FormatVersion {
 		return nil, fmt.Errorf("rag: %s: %w: format %d, this version reads %d", mpath, ErrCorrupt, man.Format, FormatVersion)
 	}
-	if (man.BM25 == nil) != (man.file(BM25File) == nil) || (man.Model == nil) != (man.file(EmbeddingsFile) == nil) || man.file(DocumentsFile) == nil {
+	if (man.BM25 == nil) != (man.file(BM25File) == nil) || (man.BM25 == nil) != (man.Analysis == nil) || (man.Model == nil) != (man.file(EmbeddingsFile) == nil) || man.file(DocumentsFile) == nil {
 		return nil, fmt.Errorf("rag: %s: %w: settings and files disagree", mpath, ErrCorrupt)
 	}
 	if opt.Analysis != nil {

@@ -310,6 +310,13 @@ func TestStoreCorrupt(t *testing.T) {
 		{"renamed id", rag.DocumentsFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"id":"biwa"`), []byte(`"id":"lake"`), 1) }, true, `document 1 has id "biwa", the corpus "lake"`},
 		{"dropped document", rag.DocumentsFile, func(b []byte) []byte { return b[bytes.IndexByte(b, '\n')+1:] }, true, "7 documents, the manifest says 8"},
 		{"unknown manifest field", rag.ManifestFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"format"`), []byte(`"fmt":1,"format"`), 1) }, false, "manifest.json: corrupt index directory"},
+		{"manifest without analysis", rag.ManifestFile, func(b []byte) []byte {
+			var m map[string]any
+			json.Unmarshal(b, &m)
+			delete(m, "analysis")
+			b, _ = json.Marshal(m)
+			return b
+		}, false, "manifest.json: corrupt index directory"},
 		{"future format", rag.ManifestFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"format": 1`), []byte(`"format": 9`), 1) }, false, "format 9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
