@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
 )
@@ -167,6 +168,9 @@ func (rc repoCache) writeRef(rev, commit string) error {
 	return writeFileAtomic(rc.ref(rev), []byte(commit))
 }
 
+// linkSeq numbers the temporary links of this process.
+var linkSeq atomic.Uint64
+
 // link makes snapshots/<commit>/<name> a relative symlink to blobs/<etag>.
 // Where symlinks are not available it falls back to a hard link, then a copy.
 func (rc repoCache) link(commit, name, etag string) (string, error) {
@@ -182,7 +186,9 @@ func (rc repoCache) link(commit, name, etag string) (string, error) {
 	if cur, err := os.Readlink(dst); err == nil && cur == rel {
 		return dst, nil
 	}
-	tmp := dst + ".tmp-link"
+	// A name of its own, so that goroutines linking the same file do not
+	// remove or rename each other's temporary link.
+	tmp := fmt.Sprintf("%s.%d-%d.tmp-link", dst, os.Getpid(), linkSeq.Add(1))
 	_ = os.Remove(tmp)
 	if err := os.Symlink(rel, tmp); err != nil {
 		if err := os.Link(blob, tmp); err != nil {
