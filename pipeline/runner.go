@@ -86,6 +86,10 @@ type Options struct {
 	RunDir string
 	// Force recomputes runs even when RunDir has them.
 	Force bool
+	// Settings describes the Opener's options that change scores (for
+	// example the token limit). It is part of a cached run's identity: runs
+	// cached under other settings are recomputed.
+	Settings string
 	// Workers scores that many queries concurrently with rerankers
 	// (default GOMAXPROCS).
 	Workers int
@@ -191,6 +195,7 @@ type runKey struct {
 	Dataset    string  `json:"dataset"`
 	Data       string  `json:"data_sha256"`
 	Depth      int     `json:"depth,omitempty"`
+	Settings   string  `json:"settings,omitempty"`
 	Seconds    float64 `json:"seconds"`
 	Docs       int     `json:"docs"`
 }
@@ -216,7 +221,7 @@ func (x *executor) loadCached(name string) *RunInfo {
 		return nil
 	}
 	var k runKey
-	if json.Unmarshal(b, &k) != nil || k.Expression != name || k.Data != x.fingerprint || k.Depth != x.depth() {
+	if json.Unmarshal(b, &k) != nil || k.Expression != name || k.Data != x.fingerprint || k.Depth != x.depth() || k.Settings != x.opt.Settings {
 		return nil
 	}
 	r, err := eval.ReadRunFile(runPath)
@@ -246,7 +251,7 @@ func (x *executor) saveCached(ri *RunInfo) error {
 		return err
 	}
 	b, _ := json.MarshalIndent(runKey{Expression: ri.Name, Dataset: x.task.Name(), Data: x.fingerprint,
-		Depth: x.depth(), Seconds: ri.Seconds, Docs: ri.Docs}, "", "  ")
+		Depth: x.depth(), Settings: x.opt.Settings, Seconds: ri.Seconds, Docs: ri.Docs}, "", "  ")
 	return atomicfile.WriteFile(metaPath, append(b, '\n'))
 }
 

@@ -159,7 +159,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	start := time.Now()
 	infos, err := pipeline.Execute(ctx, task, specs, pipeline.Options{
 		Opener: opener, CacheDir: *cacheDir, RunDir: filepath.Join(*out, "runs"), Force: *force,
-		Workers: *workers, Depth: *depth, Progress: prog,
+		Workers: *workers, Depth: *depth, Progress: prog, Settings: fmt.Sprintf("max-length=%d", *maxLen),
 	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

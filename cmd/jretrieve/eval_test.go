@@ -241,3 +241,32 @@ func TestEvalModelsDir(t *testing.T) {
 		t.Error("no report printed")
 	}
 }
+
+// A run cached under one --max-length is not reused under another: the
+// second evaluation into the same --out must equal a fresh one.
+func TestEvalRunCacheHonoursMaxLength(t *testing.T) {
+	model, err := filepath.Abs(filepath.Join(pkgDir, "..", "..", "testdata", "models", "bert-tiny"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	args := []string{"eval", "-q", "--limit", "10", "--format", "csv", "--cache", "", "--no-plots", "--backend", "go", "--model", model}
+	short, stderr, code := runCLI(t, append(args, "--max-length", "8", "--out", filepath.Join(dir, "a"))...)
+	if code != 0 {
+		t.Fatalf("--max-length 8: %s", stderr)
+	}
+	again, stderr, code := runCLI(t, append(args, "--max-length", "64", "--out", filepath.Join(dir, "a"))...)
+	if code != 0 {
+		t.Fatalf("--max-length 64, same --out: %s", stderr)
+	}
+	fresh, stderr, code := runCLI(t, append(args, "--max-length", "64", "--out", filepath.Join(dir, "b"))...)
+	if code != 0 {
+		t.Fatalf("--max-length 64, fresh --out: %s", stderr)
+	}
+	if short == fresh {
+		t.Fatal("--max-length 8 and 64 give the same table; the test cannot tell them apart")
+	}
+	if again != fresh {
+		t.Errorf("--max-length 64 reused the run cached under --max-length 8:\n%s\nwant:\n%s", again, fresh)
+	}
+}
