@@ -33,15 +33,19 @@ func Pool(mode string, hidden []float32, h, n, skip int, out []float32) error {
 		cnt := float64(n - lo)
 		div := max(cnt, 1e-9) // torch.clamp(sum_mask, min=1e-9)
 		if mode == modeldir.PoolMeanSqrtLen {
-			div = math.Sqrt(cnt)
+			div = math.Sqrt(div)
 		}
 		for j := range h {
 			out[j] = float32(acc[j] / div)
 		}
 	case modeldir.PoolMax:
 		lo := min(skip, n)
+		init := float32(math.Inf(-1))
+		if lo == n {
+			init = -1e9 // sentence-transformers' fill value for masked tokens
+		}
 		for j := range h {
-			out[j] = float32(math.Inf(-1))
+			out[j] = init
 		}
 		for t := lo; t < n; t++ {
 			for j, v := range hidden[t*h : (t+1)*h] {

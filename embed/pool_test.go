@@ -31,6 +31,22 @@ func TestPool(t *testing.T) {
 			}
 		}
 	}
+	// Every real token masked out (include_prompt false and the text cut
+	// inside the prompt): sentence-transformers clamps the token count at
+	// 1e-9 (mean: 0/1e-9, sqrt-len: 0/sqrt(1e-9)) and fills masked
+	// positions with -1e9 before max pooling: finite values, never NaN/Inf.
+	for _, tc := range []struct {
+		mode string
+		want float32
+	}{{"mean", 0}, {"mean_sqrt_len_tokens", 0}, {"max", -1e9}} {
+		out := make([]float32, 2)
+		if err := Pool(tc.mode, h, 2, 3, 3, out); err != nil {
+			t.Fatal(err)
+		}
+		if out[0] != tc.want || out[1] != tc.want {
+			t.Errorf("%s with every token skipped: got %v, want [%v %v]", tc.mode, out, tc.want, tc.want)
+		}
+	}
 	if err := Pool("weird", h, 2, 3, 0, make([]float32, 2)); err == nil {
 		t.Error("unknown mode accepted")
 	}
