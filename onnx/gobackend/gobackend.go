@@ -44,6 +44,11 @@ func Open(path string, opts onnx.Options) (*Session, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return nil, fmt.Errorf("gobackend: %w", err)
 	}
+	for _, b := range opts.SequenceBuckets {
+		if b <= 0 {
+			return nil, fmt.Errorf("gobackend: %s: sequence bucket %d is not positive (buckets %v)", path, b, opts.SequenceBuckets)
+		}
+	}
 	m := &backends.Model{
 		ID:           abs,
 		Path:         filepath.Dir(abs),

@@ -27,3 +27,15 @@ func TestLoadRestoresWorkingDirectory(t *testing.T) {
 		t.Fatalf("working directory changed: %s -> %s", before, after)
 	}
 }
+
+// A non-positive bucket would divide by zero (or size a negative slice) in
+// Run: Open rejects it.
+func TestNonPositiveBucketRejected(t *testing.T) {
+	for _, b := range [][]int{{0}, {16, -32}} {
+		s, err := Open(onnxtest.Dir("bert-tiny")+"/model.onnx", onnx.Options{SequenceBuckets: b})
+		if err == nil {
+			s.Close()
+			t.Errorf("buckets %v accepted", b)
+		}
+	}
+}
