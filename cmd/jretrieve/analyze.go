@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +33,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	pos := fs.Bool("pos", false, "print surface<TAB>POS per token and EOS per line instead of wakati")
 	jobs := fs.Int("j", 1, "worker goroutines")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	opt := analysis.Options{Dict: analysis.Dict(*dict), NFKC: *nfkc, Lower: *lower, BaseForm: *base}
