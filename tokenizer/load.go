@@ -61,7 +61,7 @@ func LoadWith(dir string, opt Options) (Tokenizer, error) {
 		t, err = loadTokenizerJSON(c, tj)
 	case base == "XLMRobertaTokenizer" || base == "CamembertTokenizer" || (class == "" && exists(filepath.Join(dir, "sentencepiece.bpe.model"))):
 		t, err = loadFairseqSPM(c, filepath.Join(dir, "sentencepiece.bpe.model"))
-	case class == "" || base == "T5Tokenizer" || base == "LlamaTokenizer" || base == "AlbertTokenizer":
+	case class == "" || base == "T5Tokenizer" || base == "LlamaTokenizer":
 		var path string
 		for _, n := range []string{"spiece.model", "tokenizer.model", "sentencepiece.model"} {
 			if p := filepath.Join(dir, n); exists(p) {
@@ -78,7 +78,7 @@ func LoadWith(dir string, opt Options) (Tokenizer, error) {
 			}
 			return nil, fmt.Errorf("tokenizer: %s: tokenizer_class %q needs tokenizer.json or a SentencePiece model", c.file(), class)
 		}
-		if base != "" && base != "LlamaTokenizer" && base != "T5Tokenizer" && base != "AlbertTokenizer" {
+		if base != "" && base != "LlamaTokenizer" && base != "T5Tokenizer" {
 			return nil, fmt.Errorf("tokenizer: %s: field tokenizer_class %q unsupported", c.file(), class)
 		}
 		t, err = loadPlainSPM(c, path, base)

@@ -137,3 +137,28 @@ func containsAny(s string, subs ...string) bool {
 	}
 	return false
 }
+
+// AlbertTokenizer ([CLS] A [SEP], lower-casing, accent stripping) is not
+// implemented for a bare spiece.model: loading it must be a clear error
+// naming the field, not a tokenizer without its special tokens.
+func TestAlbertWithoutTokenizerJSONUnsupported(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join("spm", "testdata", "unigram_unk.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "spiece.model"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := `{"tokenizer_class": "AlbertTokenizer", "do_lower_case": true}`
+	if err := os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := Load(dir)
+	if err == nil {
+		t.Fatalf("AlbertTokenizer loaded (family %s, %v): want an unsupported error", tk.Family(), tk.Encode("Hello", 0).Tokens)
+	}
+	if !strings.Contains(err.Error(), "tokenizer_class") || !strings.Contains(err.Error(), "AlbertTokenizer") {
+		t.Errorf("error %q does not name the field and value", err)
+	}
+}
