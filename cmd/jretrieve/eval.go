@@ -81,6 +81,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	format := fs.String("format", "text", "table `format` on stdout: text, markdown, csv, json or latex")
 	ties := fs.String("ties", "ranx", "tie `policy`: ranx, trec or stable")
 	test := fs.String("test", "student", "significance `test`: student, fisher or none")
+	makeComparable := fs.Bool("make-comparable", false, "drop queries without any relevant document instead of failing (ranx's make_comparable)")
 	force := fs.Bool("force", false, "recompute runs even when --out has them")
 	noPlots := fs.Bool("no-plots", false, "do not write plots")
 	quiet := fs.Bool("q", false, "no progress output")
@@ -176,7 +177,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	copt := eval.CompareOptions{Options: eval.Options{Ties: policy}, Test: *test}
+	copt := eval.CompareOptions{Options: eval.Options{Ties: policy, MakeComparable: *makeComparable}, Test: *test}
 	rep, err := eval.CompareContext(ctx, task.Qrels(), runs, ms, copt)
 	if err != nil {
 		return err

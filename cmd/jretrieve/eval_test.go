@@ -270,3 +270,43 @@ func TestEvalRunCacheHonoursMaxLength(t *testing.T) {
 		t.Errorf("--max-length 64 reused the run cached under --max-length 8:\n%s\nwant:\n%s", again, fresh)
 	}
 }
+
+// A question without any relevant candidate makes the run and the qrels
+// incomparable; the error points to --make-comparable, which eval accepts
+// (the query is then dropped, as ranx's make_comparable does).
+func TestEvalMakeComparable(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "nopos.jsonl")
+	rows := `{"q_id":"q1","question":"富士山の高さは","passage_row_id":"1","label":1,"title":"富士山","text":"富士山の高さは3776メートル"}
+{"q_id":"q1","question":"富士山の高さは","passage_row_id":"2","label":0,"title":"琵琶湖","text":"琵琶湖は大きい"}
+{"q_id":"q2","question":"日本の首都は","passage_row_id":"3","label":0,"title":"大阪","text":"大阪は食い倒れ"}
+`
+	if err := os.WriteFile(data, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"eval", "-q", "--no-plots", "--cache", "", "--dataset", data, "--model", "bm25", "--format", "json", "--out", filepath.Join(dir, "out")}
+	_, stderr, code := runCLI(t, args...)
+	if code == 0 || !strings.Contains(stderr, `"q2"`) || !strings.Contains(stderr, "make-comparable") {
+		t.Fatalf("unjudged query: exit %d, stderr %q; want an error naming q2 and make-comparable", code, stderr)
+	}
+	out, stderr, code := runCLI(t, append(args, "--make-comparable")...)
+	if code != 0 {
+		t.Fatalf("--make-comparable: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Queries int `json:"queries"`
+		Runs    []struct {
+			Metrics map[string]struct {
+				Mean float64 `json:"mean"`
+			} `json:"metrics"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// Only q1 is evaluated; its relevant passage shares the question's words
+	// and ranks first.
+	if rep.Queries != 1 || rep.Runs[0].Metrics["mrr@10"].Mean != 1 {
+		t.Errorf("--make-comparable: %d queries, mrr@10 %v; want 1 query, 1.0", rep.Queries, rep.Runs[0].Metrics["mrr@10"].Mean)
+	}
+}
