@@ -408,7 +408,13 @@ func (c *Config) Prompt(name string) (string, bool) {
 // multi-label cross-encoder: the label named like relevant/positive/entailment/true
 // if any, else the last one.
 func (c *Config) PositiveLabel() int {
-	for i, name := range c.ID2Label {
+	ids := make([]int, 0, len(c.ID2Label))
+	for i := range c.ID2Label {
+		ids = append(ids, i)
+	}
+	sort.Ints(ids) // deterministic when several labels look positive: the lowest id wins
+	for _, i := range ids {
+		name := c.ID2Label[i]
 		switch strings.ToLower(name) {
 		case "relevant", "positive", "entailment", "true", "yes", "label_1":
 			if c.NumLabels == 2 || strings.ToLower(name) != "label_1" {
