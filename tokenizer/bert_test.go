@@ -115,3 +115,45 @@ func TestVocabOnlyDirectory(t *testing.T) {
 		t.Error("missing dir: no error")
 	}
 }
+
+// BertNormalizer / BasicTokenizer clean_text drop every "C*" code point,
+// unassigned ones (Cn) included: Python's _is_control tests
+// unicodedata.category(c).startswith("C"), tokenizers' is_control uses
+// char::is_other (Cc, Cf, Cs, Co, Cn). U+0378 is unassigned.
+func TestBertCleanTextDropsUnassigned(t *testing.T) {
+	for _, dir := range []string{"testdata/bert-basic", "testdata/wordpiece-tiny"} {
+		tk, err := Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := tk.Encode("hel\u0378lo", 0); !slices.Equal(e.IDs, ids64(2, 8, 3)) {
+			t.Errorf("%s: %v %q, want [CLS] hello [SEP]", dir, e.IDs, e.Tokens)
+		}
+	}
+}
+
+// transformers' WordpieceTokenizer and SentencepieceTokenizer split words
+// with Python's str.split(), whose whitespace includes U+001C..U+001F
+// (which MeCab passes through as words of their own).
+func TestBertJapaneseWordPiecePythonWhitespace(t *testing.T) {
+	dir := t.TempDir()
+	cfg := `{"tokenizer_class": "BertJapaneseTokenizer", "word_tokenizer_type": "mecab", "subword_tokenizer_type": "wordpiece", "mecab_kwargs": {"mecab_dic": "unidic_lite"}}`
+	vocab := "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n東京\n都\n"
+	if err := os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "vocab.txt"), []byte(vocab), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// MeCab stand-in: words are the space-separated parts.
+	words := WordSplitterFunc(func(s string) []string { return strings.Split(s, " ") })
+	tk, err := LoadWith(dir, Options{Words: words})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"東京 \x1f 都", "東京\x1c都", "\x1e東京\x1d 都"} {
+		if e := tk.Encode(text, 0); !slices.Equal(e.IDs, ids64(2, 5, 6, 3)) {
+			t.Errorf("%q: %v %q, want [CLS] 東京 都 [SEP]", text, e.IDs, e.Tokens)
+		}
+	}
+}

@@ -394,7 +394,7 @@ func (b *bertJapanese) splitWords(s string) []string {
 // separated parts, greedy longest match, "##" continuations, [UNK] for
 // words over 100 characters or that cannot be pieced).
 func (b *bertJapanese) wordPieces(word string, off int, out []piece) []piece {
-	for _, f := range whitespaceFields(word) {
+	for _, f := range pyFields(word) { // whitespace_tokenize: str.split()
 		tok, fb := f.s, off+f.off
 		if utf8.RuneCountInString(tok) > 100 {
 			out = append(out, piece{tok: b.unk, id: b.unkID, begin: fb, end: fb + len(tok)})
@@ -450,7 +450,7 @@ func (b *bertJapanese) characterPieces(word string, off int, out []piece) []piec
 // keep_accents=True) applied to one word.
 func (b *bertJapanese) spPieces(word string, off int, out []piece) []piece {
 	// preprocess_text: " ".join(text.strip().split()), `` and '' -> ".
-	w := strings.Join(strings.Fields(word), " ")
+	w := strings.Join(strings.FieldsFunc(word, pyIsSpace), " ")
 	w = strings.ReplaceAll(strings.ReplaceAll(w, "``", `"`), "''", `"`)
 	if b.lower {
 		w = pyLower(w)
@@ -490,11 +490,21 @@ type field struct {
 	off int
 }
 
-func whitespaceFields(s string) []field {
+// whitespaceFields splits on Unicode White_Space (Rust char::is_whitespace).
+func whitespaceFields(s string) []field { return fieldsFunc(s, unicode.IsSpace) }
+
+// pyIsSpace is Python's str.isspace for one character: Unicode White_Space
+// plus U+001C..U+001F (bidirectional class B or S).
+func pyIsSpace(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }
+
+// pyFields splits like Python's str.split() with no argument.
+func pyFields(s string) []field { return fieldsFunc(s, pyIsSpace) }
+
+func fieldsFunc(s string, isSpace func(rune) bool) []field {
 	var out []field
 	start := -1
 	for i, r := range s {
-		if unicode.IsSpace(r) {
+		if isSpace(r) {
 			if start >= 0 {
 				out = append(out, field{s[start:i], start})
 				start = -1

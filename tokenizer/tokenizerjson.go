@@ -561,11 +561,14 @@ func precompiled(a aligned, cm *spm.Charsmap) aligned {
 	return w.result()
 }
 
+// isControlRune is BERT's _is_control / is_control: general category C*
+// (Cc, Cf, Cs, Co and unassigned Cn), except tab, newline and carriage
+// return.
 func isControlRune(r rune) bool {
 	if r == '\t' || r == '\n' || r == '\r' {
 		return false
 	}
-	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs)
+	return !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z)
 }
 
 func isChineseChar(r rune) bool {
