@@ -223,3 +223,27 @@ func TestFuse(t *testing.T) {
 		t.Error("no error for a wrong weight count")
 	}
 }
+
+// Weights and k that would turn every fused score into NaN or 0 are errors,
+// not silently wrong runs.
+func TestFuseRejectsNonFiniteOptions(t *testing.T) {
+	a := NewRun("a")
+	a.Add("q", "d1", 3)
+	a.Add("q", "d2", 2)
+	b := NewRun("b")
+	b.Add("q", "d2", 1)
+	for _, c := range []struct {
+		method string
+		opt    FuseOptions
+	}{
+		{"combsum", FuseOptions{Weights: []float64{math.NaN(), 1}}},
+		{"rrf", FuseOptions{Weights: []float64{1, math.Inf(1)}}},
+		{"rrf", FuseOptions{K: math.Inf(1)}},
+	} {
+		f, err := Fuse(c.method, []*Run{a, b}, c.opt)
+		if err == nil {
+			_, s := f.Docs("q")
+			t.Errorf("%s %+v: no error, scores %v", c.method, c.opt, s)
+		}
+	}
+}

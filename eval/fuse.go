@@ -53,8 +53,8 @@ func Fuse(method string, runs []*Run, opt FuseOptions) (*Run, error) {
 	if opt.K == 0 {
 		opt.K = 60
 	}
-	if opt.K < 0 || math.IsNaN(opt.K) {
-		return nil, fmt.Errorf("fuse: RRF k must be positive, got %v", opt.K)
+	if opt.K < 0 || math.IsNaN(opt.K) || math.IsInf(opt.K, 0) {
+		return nil, fmt.Errorf("fuse: RRF k must be positive and finite, got %v", opt.K)
 	}
 	switch opt.Norm {
 	case "", "min-max", NormMinMax:
@@ -67,6 +67,11 @@ func Fuse(method string, runs []*Run, opt FuseOptions) (*Run, error) {
 	}
 	if opt.Weights != nil && len(opt.Weights) != len(runs) {
 		return nil, fmt.Errorf("fuse: %d weights for %d runs", len(opt.Weights), len(runs))
+	}
+	for i, w := range opt.Weights {
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return nil, fmt.Errorf("fuse: weight %d (run %q) is %v", i+1, runs[i].name, w)
+		}
 	}
 	weight := func(i int) float64 {
 		if opt.Weights == nil {
