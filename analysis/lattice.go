@@ -162,8 +162,13 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 	begin3 := begin2 + mblen
 	groupEnd := -1
 	if ci.group {
+		// MeCab scans to the end of the run, which is quadratic over a
+		// long run. Past max(maxGroupingSize, LENGTH)+1 characters the run
+		// end only matters as "no grouped word" and "beyond the reach of
+		// the LENGTH loop below", so the scan stops there (same lattice).
+		limit := max(maxGroupingSize, int(ci.length)) + 1
 		q, c, clen := begin3, ci, 0
-		for q < n {
+		for q < n && clen < limit {
 			f, ml := d.decode(s, q)
 			if !c.isKindOf(f) {
 				break
@@ -176,6 +181,9 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 			addUnknown(q)
 		}
 		groupEnd = q
+		if clen == limit {
+			groupEnd = -1 // the run goes on: its end is out of reach
+		}
 	}
 	q := begin3
 	for i := 1; i <= int(ci.length); i++ {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -223,6 +224,25 @@ func TestCharDefMatchesMecab(t *testing.T) {
 					t.Errorf("%s: U+%04X: got %+v, char.bin %+v", c.dir, r, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestLongRunsAgainstMecab: runs of one character category longer than
+// max_grouping_size (24) segment exactly as MeCab does.
+func TestLongRunsAgainstMecab(t *testing.T) {
+	dir := mecabDicDir(t, "ipadic-utf8")
+	var lines []string
+	for _, c := range []string{"a", "1", "!", "ア", "ｱ", "α", "д", "〇", "あ", "漢"} {
+		for _, n := range []int{23, 24, 25, 26, 27, 60, 301} {
+			lines = append(lines, strings.Repeat(c, n), "x"+strings.Repeat(c, n)+"。", strings.Repeat(c, n)+"ア"+strings.Repeat(c, n))
+		}
+	}
+	ref := mecabWakati(t, dir, lines)
+	a := mustNew(t, Options{Dict: IPA})
+	for i, l := range lines {
+		if got := a.Wakati(l); !slices.Equal(got, ref[i]) {
+			t.Errorf("%q:\n got %q\nwant %q", l, got, ref[i])
 		}
 	}
 }
