@@ -206,9 +206,11 @@ func RunFileName(expr string) string {
 	return r.Replace(expr)
 }
 
+// cachePaths returns where a run and its sidecar live. Sidecars go in a
+// hidden subdirectory so that `jretrieve evaluate runs/*` sees runs only.
 func (x *executor) cachePaths(name string) (run, meta string) {
-	base := filepath.Join(x.opt.RunDir, RunFileName(name))
-	return base + ".lz4", base + ".json"
+	f := RunFileName(name)
+	return filepath.Join(x.opt.RunDir, f+".lz4"), filepath.Join(x.opt.RunDir, ".meta", f+".json")
 }
 
 func (x *executor) loadCached(name string) *RunInfo {
@@ -243,7 +245,7 @@ func (x *executor) saveCached(ri *RunInfo) error {
 	if x.opt.RunDir == "" {
 		return nil
 	}
-	if err := os.MkdirAll(x.opt.RunDir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(x.opt.RunDir, ".meta"), 0o755); err != nil {
 		return err
 	}
 	runPath, metaPath := x.cachePaths(ri.Name)

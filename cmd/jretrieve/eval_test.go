@@ -57,6 +57,21 @@ func TestEvalDefaultSample(t *testing.T) {
 			t.Errorf("missing output: %v", err)
 		}
 	}
+	// Everything in runs/ is a run: `jretrieve evaluate` takes runs/* as is.
+	ents, _ := os.ReadDir(filepath.Join(od, "runs"))
+	var runFiles []string
+	for _, e := range ents {
+		if !e.IsDir() {
+			runFiles = append(runFiles, filepath.Join(od, "runs", e.Name()))
+		}
+	}
+	qrels := filepath.Join(dir, "sample.qrels")
+	if _, stderr, code := runCLI(t, "dataset", "--qrels", qrels, "sample"); code != 0 {
+		t.Fatalf("dataset --qrels: %s", stderr)
+	}
+	if _, stderr, code := runCLI(t, append([]string{"evaluate", "--qrels", qrels}, runFiles...)...); code != 0 {
+		t.Errorf("evaluate runs/*: %s", stderr)
+	}
 	rep1, _ := os.ReadFile(filepath.Join(od, "report.json"))
 	run1, _ := os.ReadFile(filepath.Join(od, "runs", "bm25.lz4"))
 
