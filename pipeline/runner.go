@@ -196,6 +196,7 @@ type runKey struct {
 	Data       string  `json:"data_sha256"`
 	Depth      int     `json:"depth,omitempty"`
 	Settings   string  `json:"settings,omitempty"`
+	Models     string  `json:"models,omitempty"`
 	Seconds    float64 `json:"seconds"`
 	Docs       int     `json:"docs"`
 }
@@ -213,7 +214,25 @@ func (x *executor) cachePaths(name string) (run, meta string) {
 	return filepath.Join(x.opt.RunDir, f+".lz4"), filepath.Join(x.opt.RunDir, ".meta", f+".json")
 }
 
-func (x *executor) loadCached(name string) *RunInfo {
+// modelStamps identifies the model files of the expression's leaves that
+// are local directories (size and modification time of their ONNX graph),
+// so that re-exporting a model into the same directory invalidates its
+// cached runs without opening the model.
+func modelStamps(s *Spec) string {
+	var b strings.Builder
+	for _, n := range s.Names() {
+		for _, f := range []string{"model.onnx", filepath.Join("onnx", "model.onnx")} {
+			if st := fileStamp(filepath.Join(n, f)); st != "" {
+				b.WriteString(n + st + ";")
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+func (x *executor) loadCached(s *Spec) *RunInfo {
+	name := s.String()
 	if x.opt.RunDir == "" || x.opt.Force {
 		return nil
 	}
@@ -223,7 +242,8 @@ func (x *executor) loadCached(name string) *RunInfo {
 		return nil
 	}
 	var k runKey
-	if json.Unmarshal(b, &k) != nil || k.Expression != name || k.Data != x.fingerprint || k.Depth != x.depth() || k.Settings != x.opt.Settings {
+	if json.Unmarshal(b, &k) != nil || k.Expression != name || k.Data != x.fingerprint || k.Depth != x.depth() || k.Settings != x.opt.Settings ||
+		k.Models != modelStamps(s) {
 		return nil
 	}
 	r, err := eval.ReadRunFile(runPath)
@@ -241,7 +261,7 @@ func (x *executor) depth() int {
 	return 0
 }
 
-func (x *executor) saveCached(ri *RunInfo) error {
+func (x *executor) saveCached(ri *RunInfo, s *Spec) error {
 	if x.opt.RunDir == "" {
 		return nil
 	}
@@ -253,7 +273,7 @@ func (x *executor) saveCached(ri *RunInfo) error {
 		return err
 	}
 	b, _ := json.MarshalIndent(runKey{Expression: ri.Name, Dataset: x.task.Name(), Data: x.fingerprint,
-		Depth: x.depth(), Settings: x.opt.Settings, Seconds: ri.Seconds, Docs: ri.Docs}, "", "  ")
+		Depth: x.depth(), Settings: x.opt.Settings, Models: modelStamps(s), Seconds: ri.Seconds, Docs: ri.Docs}, "", "  ")
 	return atomicfile.WriteFile(metaPath, append(b, '\n'))
 }
 
@@ -262,7 +282,7 @@ func (x *executor) run(ctx context.Context, s *Spec) (*RunInfo, error) {
 	if ri, ok := x.runs[name]; ok {
 		return ri, nil
 	}
-	if ri := x.loadCached(name); ri != nil {
+	if ri := x.loadCached(s); ri != nil {
 		x.runs[name] = ri
 		return ri, nil
 	}
@@ -289,7 +309,7 @@ func (x *executor) run(ctx context.Context, s *Spec) (*RunInfo, error) {
 	// the cache evaluates the same as a fresh one.
 	ri.Run = ri.Run.Ranked(eval.TiesRanx)
 	ri.Run.SetName(name)
-	if err := x.saveCached(ri); err != nil {
+	if err := x.saveCached(ri, s); err != nil {
 		return nil, fmt.Errorf("saving run %s: %w", name, err)
 	}
 	x.runs[name] = ri

@@ -3,9 +3,12 @@ package pipeline
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jretrieve/jretrieve/datasets"
 	"github.com/jretrieve/jretrieve/eval"
@@ -308,5 +311,38 @@ func TestExecuteTiesStableAcrossCache(t *testing.T) {
 				t.Fatalf("%s stored unsorted: %v", q, sc)
 			}
 		}
+	}
+}
+
+// Re-exporting a model into the same directory invalidates its cached runs.
+func TestRunCacheModelStamp(t *testing.T) {
+	mdir := t.TempDir()
+	onnxPath := filepath.Join(mdir, "model.onnx")
+	os.WriteFile(onnxPath, []byte("v1"), 0o644)
+	opened := 0
+	op := OpenerFunc(func(_ context.Context, name string) (*Model, error) {
+		opened++
+		return &Model{Name: name, Identity: name, Reranker: rerank.Func(func(_ context.Context, q string, docs []string) ([]float64, error) {
+			return make([]float64, len(docs)), nil
+		})}, nil
+	})
+	task := Task{Rerank: toyDataset()}
+	opt := Options{Opener: op, RunDir: t.TempDir()}
+	for i, want := range []int{1, 1} {
+		if _, err := Execute(context.Background(), task, mustSpecs(t, mdir), opt); err != nil {
+			t.Fatal(err)
+		}
+		if opened != want {
+			t.Fatalf("execution %d opened the model %d times, want %d", i, opened, want)
+		}
+	}
+	later := time.Now().Add(time.Hour)
+	os.WriteFile(onnxPath, []byte("v2 longer"), 0o644)
+	os.Chtimes(onnxPath, later, later)
+	if _, err := Execute(context.Background(), task, mustSpecs(t, mdir), opt); err != nil {
+		t.Fatal(err)
+	}
+	if opened != 2 {
+		t.Errorf("re-exported model: cached run reused (opened %d times)", opened)
 	}
 }
