@@ -433,7 +433,6 @@ func TestStalledConnectionResumes(t *testing.T) {
 	f := modelRepo(t)
 	f.stallAfter["weights.bin"] = 4096
 	c := f.client(Options{ReadTimeout: 200 * time.Millisecond})
-	start := time.Now()
 	p, err := c.Download(context.Background(), Repo{ID: "org/tiny-model"}, "weights.bin")
 	if err != nil {
 		t.Fatal(err)
@@ -444,9 +443,6 @@ func TestStalledConnectionResumes(t *testing.T) {
 	gets := f.requests("cdn GET")
 	if len(gets) != 2 || !strings.Contains(gets[1], `range="bytes=4096-"`) {
 		t.Fatalf("cdn GETs = %v, want a resumed GET from byte 4096", gets)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("stall detected after %v", d)
 	}
 }
 
