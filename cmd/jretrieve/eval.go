@@ -39,8 +39,9 @@ Markdown report and plots are written to --out.
 Datasets: sample (embedded, offline; default), jqara (hotchpotch/JQaRA test
 split, 1,667 x 100), jqara-dev, jacwir (JaCWIR rerank, 5,000 x 100),
 jacwir-retrieval (JaCWIR over its ~500,000-document collection), a local file
-in JQaRA's schema (.parquet or .jsonl), or a BEIR-style directory
-(queries.jsonl, corpus.jsonl, qrels/test.tsv).
+in JQaRA's schema (.parquet or .jsonl), a BEIR-style directory
+(queries.jsonl, corpus.jsonl, qrels/test.tsv), a local JaCWIR directory, or
+retrieval:SPEC (a rerank dataset searched as a collection of its passages).
 
 Models (--model, repeatable):
   bm25                 JQaRA's baseline: rank_bm25 BM25Okapi per question over
