@@ -120,15 +120,22 @@ func DefaultOpener(opt ModelOptions) Opener {
 // IsCrossEncoderDir reports whether dir holds a sequence-classification
 // model (a cross-encoder) rather than an embedder.
 func IsCrossEncoderDir(dir string) bool {
-	if _, err := os.Stat(filepath.Join(dir, "modules.json")); err == nil {
+	cfg, err := modeldir.Read(dir)
+	return err == nil && isCrossEncoder(cfg)
+}
+
+// isCrossEncoder: no sentence-transformers module chain, and a
+// classification head in config.json.
+func isCrossEncoder(cfg *modeldir.Config) bool {
+	if cfg.SentenceTransformers {
 		return false
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
-	if err != nil {
-		return false
+	for _, a := range cfg.Architectures {
+		if strings.HasSuffix(a, "ForSequenceClassification") {
+			return true
+		}
 	}
-	s := string(b)
-	return strings.Contains(s, "ForSequenceClassification") || strings.Contains(s, "\"num_labels\"")
+	return cfg.NumLabels > 0
 }
 
 func openDir(ctx context.Context, name, dir string, opt ModelOptions) (*Model, error) {
@@ -136,10 +143,14 @@ func openDir(ctx context.Context, name, dir string, opt ModelOptions) (*Model, e
 	// A requested length beyond the position embeddings (a small model,
 	// or JQaRA's 512 on a 128-token model) falls back to the model's own
 	// limit, which the embedder bounds by them.
-	if cfg, err := modeldir.Read(dir); err == nil && cfg.MaxPositionEmbeddings > 0 && opt.MaxLength > cfg.MaxPositionEmbeddings {
+	cfg, err := modeldir.Read(dir)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxPositionEmbeddings > 0 && opt.MaxLength > cfg.MaxPositionEmbeddings {
 		opt.MaxLength = 0
 	}
-	if IsCrossEncoderDir(dir) {
+	if isCrossEncoder(cfg) {
 		ce, err := rerank.OpenCrossEncoder(ctx, dir, rerank.CrossEncoderOptions{
 			Backend: opt.Backend, Threads: opt.Threads, Library: opt.Library,
 			BatchSize: opt.BatchSize, MaxLength: opt.MaxLength,
