@@ -638,10 +638,10 @@ func (x *executor) chain(ctx context.Context, s *Spec) (*RunInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := x.model(ctx, s.Rerank.Second.Name)
 	if s.Rerank.Second.Name == "" {
 		return nil, fmt.Errorf("%s: the reranker after > must be a model, not an expression", s)
 	}
+	m, err := x.model(ctx, s.Rerank.Second.Name)
 	if err != nil {
 		return nil, err
 	}
