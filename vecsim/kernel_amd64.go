@@ -23,6 +23,9 @@ func dotAccumAVX512(a, b *float32, n int, acc *[dotLanes]float32)
 func int8PanelsVNNI(q *int8, codes *uint8, groups int, npanels int, out *int32)
 
 //go:noescape
+func int8Panels4QVNNI(q *int8, codes *uint8, groups int, npanels int, out *int32, outStride int)
+
+//go:noescape
 func dotAVX512(a, b *float32, n int, masks *[4]uint16) float32
 
 //go:noescape
@@ -93,6 +96,7 @@ func init() {
 		}
 		if k.int8Dots != nil {
 			int8Dots = k.int8Dots
+			int8Dots4 = int8Dots4Asm
 		}
 		return
 	}
@@ -195,4 +199,32 @@ func int8DotsAsm(q []int8, codes []uint8, stride int, out []int32) {
 	_ = q[stride-1]
 	_ = codes[np*panelW*stride-1]
 	int8PanelsVNNI(&q[0], &codes[0], stride/4, np, &out[0])
+}
+
+// int8Dots4Asm is int8Dots4 on VNNI: whole groups of four panels through
+// the four-query kernel, the remaining panels query by query.
+func int8Dots4Asm(qs *[4][]int8, q4 []int8, codes []uint8, stride int, out *[4][]int32) {
+	np := len(out[0]) / panelW
+	np4 := np / 4 * 4
+	if np4 > 0 {
+		_ = q4[4*stride-1]
+		_ = codes[np4*panelW*stride-1]
+		for i := range out {
+			_ = out[i][np4*panelW-1]
+		}
+		stride4 := int(uintptr(unsafe.Pointer(unsafe.SliceData(out[1]))) - uintptr(unsafe.Pointer(unsafe.SliceData(out[0]))))
+		if stride4 > 0 && unsafe.SliceData(out[2]) == (*int32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(out[1])), stride4)) &&
+			unsafe.SliceData(out[3]) == (*int32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(out[2])), stride4)) {
+			int8Panels4QVNNI(&q4[0], &codes[0], stride/4, np4, &out[0][0], stride4)
+		} else {
+			for i := range out {
+				int8DotsAsm(qs[i], codes[:np4*panelW*stride], stride, out[i][:np4*panelW])
+			}
+		}
+	}
+	if np4 < np {
+		for i := range out {
+			int8DotsAsm(qs[i], codes[np4*panelW*stride:], stride, out[i][np4*panelW:np*panelW])
+		}
+	}
 }

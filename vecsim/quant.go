@@ -157,6 +157,15 @@ func (x *Int8Index) Search(q []float32, k, rescore int) []Result {
 
 // SearchBatch runs Search for every row of queries using up to threads
 // goroutines (0: GOMAXPROCS).
+//
+// Queries are blocked across the codes: the documents are walked in chunks
+// small enough to stay in the core's L2 cache, and every query is scored
+// against a chunk before the next chunk is read, so the code array streams
+// from memory once per batch instead of once per query. Per chunk, a query
+// whose heap is full skips the offers when the chunk's best score cannot
+// enter it (the fp32 path's block threshold). Goroutines split the documents
+// when there are enough chunks, and the queries otherwise; each query still
+// sees the documents in ascending order, so results do not depend on threads.
 func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Result {
 	if queries.Dim != x.dim {
 		panic(fmt.Sprintf("vecsim: Int8Index.Search: query dimension %d, index dimension %d", queries.Dim, x.dim))
@@ -164,8 +173,8 @@ func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Res
 	if err := queries.Validate(); err != nil {
 		panic(err)
 	}
-	n := x.n
-	out := make([][]Result, queries.Rows)
+	n, nq := x.n, queries.Rows
+	out := make([][]Result, nq)
 	if k <= 0 || n == 0 {
 		for i := range out {
 			out[i] = []Result{}
@@ -180,47 +189,169 @@ func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Res
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	const chunk = 4096 // documents, a multiple of panelW
-	threads = min(threads, (n+chunk-1)/chunk)
-	np := (n + panelW - 1) / panelW
-	ps := panelW * x.stride
-	for qi := range out {
-		q := queries.Row(qi)
-		qc, qs, qsum := x.quantQuery(q)
-		parts := make([]topK, threads)
+	qs := make([]int8Query, nq)
+	for i := range qs {
+		qs[i].codes, qs[i].scale, qs[i].sum = x.quantQuery(queries.Row(i))
+	}
+	chunk := x.chunkDocs()
+	nc := (n + chunk - 1) / chunk
+	var heaps [][]topK // [worker][query]
+	if nc >= 2*threads || nq < threads {
+		// Split the documents; merge the per-worker heaps.
+		t := min(threads, nc)
+		heaps = make([][]topK, t)
 		var wg sync.WaitGroup
-		for w := 0; w < threads; w++ {
-			lo, hi := np*w/threads*panelW, min(n, np*(w+1)/threads*panelW)
+		for w := 0; w < t; w++ {
+			c0, c1 := nc*w/t, nc*(w+1)/t
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				t := newTopK(cand)
-				raw := make([]int32, chunk)
-				for c0 := lo; c0 < hi; c0 += chunk {
-					c1 := min(c0+chunk, hi)
-					p0, p1 := c0/panelW, (c1+panelW-1)/panelW
-					int8Dots(qc, x.codes[p0*ps:p1*ps], x.stride, raw[:(p1-p0)*panelW])
-					for j, r := range raw[:c1-c0] {
-						t.offer(x.score(r-128*qsum, qs, c0+j), c0+j)
-					}
-				}
-				parts[w] = t
+				hs := newHeaps(nq, cand)
+				x.scan(qs, hs, c0*chunk, min(n, c1*chunk), chunk)
+				heaps[w] = hs
 			}()
 		}
 		wg.Wait()
-		m := newTopK(cand)
-		for _, p := range parts {
-			for _, h := range p.h {
-				m.push(h)
-			}
+	} else {
+		// Few documents, many queries: split the queries.
+		t := min(threads, nq)
+		hs := newHeaps(nq, cand)
+		var wg sync.WaitGroup
+		for w := 0; w < t; w++ {
+			q0, q1 := nq*w/t, nq*(w+1)/t
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				x.scan(qs[q0:q1], hs[q0:q1], 0, n, chunk)
+			}()
 		}
-		hits := m.sorted()
+		wg.Wait()
+		heaps = [][]topK{hs}
+	}
+	for qi := range out {
+		var hits []Hit
+		if len(heaps) == 1 {
+			hits = heaps[0][qi].sorted()
+		} else {
+			m := newTopK(cand)
+			for _, hs := range heaps {
+				for _, h := range hs[qi].h {
+					m.push(h)
+				}
+			}
+			hits = m.sorted()
+		}
 		if rescore > 0 {
-			hits = x.flat.rescore(q, hits, k)
+			hits = x.flat.rescore(queries.Row(qi), hits, k)
 		}
 		out[qi] = x.flat.results(hits[:min(k, len(hits))])
 	}
 	return out
+}
+
+// int8Query is a quantised query: codes padded to the stride, scale, and
+// the sum of its codes (to remove the +128 bias of the document codes).
+type int8Query struct {
+	codes []int8
+	scale float32
+	sum   int32
+}
+
+func newHeaps(nq, k int) []topK {
+	hs := make([]topK, nq)
+	for i := range hs {
+		hs[i] = newTopK(k)
+	}
+	return hs
+}
+
+// chunkDocs is the number of documents (a multiple of panelW) whose codes
+// take about 512 KiB, so that a chunk stays in L2 while every query of a
+// batch reads it.
+func (x *Int8Index) chunkDocs() int {
+	c := (512 << 10) / x.stride / panelW * panelW
+	return min(max(c, panelW), 4096)
+}
+
+// scan scores documents [d0, d1) (d0 a multiple of chunk) against every
+// query, feeding heaps[i] for qs[i]. Queries go four at a time through
+// int8Dots4, which reads each code once for all four.
+func (x *Int8Index) scan(qs []int8Query, heaps []topK, d0, d1, chunk int) {
+	ps := panelW * x.stride
+	raw := make([]int32, 4*chunk)
+	type group struct {
+		qs [4][]int8
+		q4 []int8
+		n  int
+	}
+	var groups []group
+	for i := 0; i < len(qs); i += 4 {
+		var g group
+		g.n = min(4, len(qs)-i)
+		for j := range g.qs {
+			g.qs[j] = qs[i+min(j, g.n-1)].codes
+		}
+		g.q4 = interleave4(&g.qs, x.stride)
+		groups = append(groups, g)
+	}
+	for c0 := d0; c0 < d1; c0 += chunk {
+		c1 := min(c0+chunk, d1)
+		p0, p1 := c0/panelW, (c1+panelW-1)/panelW
+		codes := x.codes[p0*ps : p1*ps]
+		np := (p1 - p0) * panelW
+		for gi := range groups {
+			g := &groups[gi]
+			var out [4][]int32
+			for j := range out {
+				out[j] = raw[j*chunk : j*chunk+np]
+			}
+			if g.n == 1 {
+				int8Dots(g.qs[0], codes, x.stride, out[0])
+			} else {
+				int8Dots4(&g.qs, g.q4, codes, x.stride, &out)
+			}
+			for j := 0; j < g.n; j++ {
+				x.offerChunk(&qs[4*gi+j], &heaps[4*gi+j], out[j][:c1-c0], c0)
+			}
+		}
+	}
+}
+
+// offerChunk offers the raw dots r of documents c0.. to h. With one scale
+// per dimension the score qs*(raw-128*sum) (qs >= 0) is monotone in raw, so
+// a full heap skips the whole chunk when its best raw dot cannot enter, and
+// otherwise every raw dot not above the last one rejected.
+func (x *Int8Index) offerChunk(q *int8Query, h *topK, r []int32, c0 int) {
+	if x.mode != ScalePerDim {
+		for j, v := range r {
+			h.offer(x.score(v-128*q.sum, q.scale, c0+j), c0+j)
+		}
+		return
+	}
+	bias := 128 * q.sum
+	if h.full() {
+		best := r[0]
+		for _, v := range r[1:] {
+			best = max(best, v)
+		}
+		if !(x.score(best-bias, q.scale, c0) > h.thr) {
+			return
+		}
+	}
+	reject, haveReject := int32(0), false // a raw dot whose score did not beat h.thr
+	for j, v := range r {
+		if haveReject && v <= reject {
+			continue // score(v) <= score(reject) <= thr, and thr only grows
+		}
+		s := x.score(v-bias, q.scale, c0+j)
+		if h.full() && !(s > h.thr) {
+			if !haveReject || v > reject {
+				reject, haveReject = v, true
+			}
+			continue
+		}
+		h.offer(s, c0+j)
+	}
 }
 
 func (x *Int8Index) score(idot int32, qs float32, i int) float32 {
@@ -235,6 +366,30 @@ func (x *Int8Index) score(idot int32, qs float32, i int) float32 {
 // padded dimension stride), out[j] = sum_k int(code(j, k)) * int(q[k])
 // (codes are biased uint8, q is int8, arithmetic wraps like int32).
 var int8Dots = int8DotsGeneric
+
+// int8Dots4 is int8Dots for four queries at once: qs are the queries
+// (padded to stride), q4 the same interleaved as [stride/4][4 queries][4],
+// and out[i] receives query i's dots. The four out slices are expected to
+// be equally spaced in one array (the assembly kernel writes them with one
+// stride); the result does not depend on it.
+var int8Dots4 = int8Dots4Generic
+
+func int8Dots4Generic(qs *[4][]int8, q4 []int8, codes []uint8, stride int, out *[4][]int32) {
+	for i := range out {
+		int8Dots(qs[i], codes, stride, out[i])
+	}
+}
+
+// interleave4 lays four padded queries out as [stride/4][4][4] for int8Dots4.
+func interleave4(qs *[4][]int8, stride int) []int8 {
+	out := make([]int8, 4*stride)
+	for g := 0; g < stride/4; g++ {
+		for i := range qs {
+			copy(out[16*g+4*i:16*g+4*i+4], qs[i][4*g:4*g+4])
+		}
+	}
+	return out
+}
 
 func int8DotsGeneric(q []int8, codes []uint8, stride int, out []int32) {
 	q = q[:stride]

@@ -1,6 +1,7 @@
 package vecsim
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -209,5 +210,64 @@ func TestSnapshotsIgnoreLaterAdds(t *testing.T) {
 	}
 	if r := b.Search([]float32{1, 0, 0, 0}, 5, 5); len(r) != 1 || r[0].ID != "a" {
 		t.Errorf("binary snapshot: %v", r)
+	}
+}
+
+// TestInt8BatchMatchesBruteForce checks the blocked batch search (documents
+// or queries split across goroutines, chunk threshold skips) against a
+// brute-force evaluation of the documented score, query by query: the same
+// top k, in the same order (score, then index), for every thread count.
+// Coarse data makes many exact ties.
+func TestInt8BatchMatchesBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, tc := range []struct{ n, dim, nq, k int }{
+		{1, 5, 3, 4}, {37, 7, 9, 5}, {3000, 16, 40, 10}, {9000, 33, 3, 7}, {20000, 8, 50, 3},
+	} {
+		for _, mode := range []ScaleMode{ScalePerDim, ScalePerVector} {
+			f := NewFlat(tc.dim)
+			for i := 0; i < tc.n; i++ {
+				v := make([]float32, tc.dim)
+				for k := range v {
+					v[k] = float32(r.IntN(5) - 2) // few levels: many ties
+				}
+				f.Add(fmt.Sprint(i), v)
+			}
+			x := NewInt8Index(f, mode)
+			qm := NewMatrix(tc.nq, tc.dim)
+			for i := range qm.Data {
+				qm.Data[i] = float32(r.NormFloat64())
+			}
+			want := make([][]Hit, tc.nq)
+			for qi := range want {
+				qc, qs, _ := x.quantQuery(qm.Row(qi))
+				var all []Hit
+				for i := 0; i < tc.n; i++ {
+					var dot int64
+					for k := 0; k < tc.dim; k++ {
+						dot += int64(int(x.codes[x.codeAt(i, k)])-128) * int64(qc[k])
+					}
+					s := float64(qs) * float64(dot)
+					if mode == ScalePerVector {
+						s *= float64(x.scale[i])
+					}
+					all = append(all, Hit{i, float32(s)})
+				}
+				sortHits(all)
+				want[qi] = all[:min(tc.k, len(all))]
+			}
+			for _, threads := range []int{1, 2, 3, 8} {
+				got := x.SearchBatch(qm, tc.k, 0, threads)
+				for qi := range got {
+					if len(got[qi]) != len(want[qi]) {
+						t.Fatalf("%+v mode %d threads %d q%d: %d results, want %d", tc, mode, threads, qi, len(got[qi]), len(want[qi]))
+					}
+					for j, g := range got[qi] {
+						if w := want[qi][j]; g.Index != w.Index || g.Score != w.Score {
+							t.Fatalf("%+v mode %d threads %d q%d rank %d: got (%d, %g), want (%d, %g)", tc, mode, threads, qi, j, g.Index, g.Score, w.Index, w.Score)
+						}
+					}
+				}
+			}
+		}
 	}
 }
