@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 )
 
 // Format names a run file format.
@@ -240,9 +241,19 @@ func trecField(s string) bool {
 // ReadJSONRun reads a ranx JSON run {"query": {"doc": score, ...}, ...},
 // keeping the document order of the file.
 func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
-	dec := json.NewDecoder(r)
+	// encoding/json replaces invalid UTF-8 with U+FFFD (a doc id "22\xff"
+	// would then match another id): the bytes are checked on the way in and
+	// rejected with their line, as the TREC readers do.
+	dec := json.NewDecoder(utf8check.NewReader(r, file))
 	dec.UseNumber()
 	errAt := func(format string, a ...any) error {
+		for _, x := range a {
+			if err, ok := x.(error); ok {
+				if ue := (*utf8check.Error)(nil); errors.As(err, &ue) {
+					return ue
+				}
+			}
+		}
 		return fmt.Errorf("%s: offset %d: %s", file, dec.InputOffset(), fmt.Sprintf(format, a...))
 	}
 	tok, err := dec.Token()
@@ -307,6 +318,9 @@ func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
 		return nil, errAt("%v", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if ue := (*utf8check.Error)(nil); errors.As(err, &ue) {
+			return nil, ue
+		}
 		return nil, errAt("trailing data after the run object")
 	}
 	if run.Len() == 0 {

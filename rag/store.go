@@ -19,6 +19,7 @@ import (
 	"github.com/jretrieve/jretrieve/bm25"
 	"github.com/jretrieve/jretrieve/embed"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 	"github.com/jretrieve/jretrieve/vecsim"
 )
 
@@ -512,6 +513,9 @@ func parseDocs(data []byte, path string) ([]Document, error) {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			return nil, fmt.Errorf("rag: %s:%d: %w: missing final newline", path, line, ErrCorrupt)
+		}
+		if err := utf8check.Line(data[:i], path, line); err != nil {
+			return nil, fmt.Errorf("rag: %w: %w", ErrCorrupt, err)
 		}
 		var d Document
 		dec := json.NewDecoder(bytes.NewReader(data[:i]))

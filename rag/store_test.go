@@ -306,6 +306,11 @@ func TestStoreCorrupt(t *testing.T) {
 		{"flipped vector byte", rag.EmbeddingsFile, flip, false, "embeddings.npy: corrupt index directory: sha256"},
 		{"truncated documents", rag.DocumentsFile, func(b []byte) []byte { return b[:len(b)-10] }, false, "documents.jsonl: corrupt index directory"},
 		{"bad json line", rag.DocumentsFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"id":"biwa"`), []byte(`"id":biwa`), 1) }, true, "documents.jsonl:2:"},
+		{"invalid UTF-8 text", rag.DocumentsFile, func(b []byte) []byte {
+			i := bytes.IndexByte(b, '\n') + 1
+			j := i + bytes.Index(b[i:], []byte(`"text":"`)) + len(`"text":"`)
+			return append(append(append([]byte{}, b[:j]...), 0xff), b[j:]...)
+		}, true, "documents.jsonl:2: text is not valid UTF-8 (byte 0xff"},
 		{"duplicate id", rag.DocumentsFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"id":"biwa"`), []byte(`"id":"fuji"`), 1) }, true, `id "fuji" repeats line 1`},
 		{"renamed id", rag.DocumentsFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"id":"biwa"`), []byte(`"id":"lake"`), 1) }, true, `document 1 has id "biwa", the corpus "lake"`},
 		{"dropped document", rag.DocumentsFile, func(b []byte) []byte { return b[bytes.IndexByte(b, '\n')+1:] }, true, "7 documents, the manifest says 8"},

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"github.com/jretrieve/jretrieve/embed"
@@ -51,14 +50,16 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return fmt.Errorf("%w: --model is required", errUsage)
 	}
+	if err := checkArgs(texts); err != nil {
+		return err
+	}
 	if len(texts) == 0 {
-		sc := bufio.NewScanner(os.Stdin)
-		sc.Buffer(make([]byte, 1<<20), 1<<26)
-		for sc.Scan() {
-			texts = append(texts, sc.Text())
-		}
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("read stdin: %w", err)
+		err := scanLines(ctx, stdin, "stdin", func(t string) error {
+			texts = append(texts, t)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	be := *backend
