@@ -128,6 +128,13 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			extList = append(extList, strings.ToLower(e))
 		}
 	}
+	// Lock the output before the long work: a second writer fails now, and
+	// searches keep reading the previous index until the new one is swapped in.
+	lock, err := rag.LockDir(*out)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	start := time.Now()
 	docs, err := rag.ReadFiles(ctx, os.DirFS(src), ".", rag.SplitOptions{Extensions: extList, MaxRunes: *maxChars})
 	if err != nil {
@@ -168,7 +175,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := st.Save(*out); err != nil {
+	if err := st.SaveLocked(lock); err != nil {
 		return err
 	}
 	what := "BM25"

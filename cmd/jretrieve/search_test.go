@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/jretrieve/jretrieve/onnx/onnxtest"
+	"github.com/jretrieve/jretrieve/rag"
 )
 
 func writeNotes(t *testing.T) string {
@@ -85,5 +86,25 @@ func TestIndexSearchModelMismatch(t *testing.T) {
 	code := runMain(context.Background(), []string{"search", "--index", idx, "--backend", "go", "--model", onnxtest.Dir("bert-lasttoken-tiny"), "山"}, &out, &errb)
 	if code != 1 || !strings.Contains(errb.String(), "settings differ from the stored index") {
 		t.Errorf("other model: exit %d: %s", code, errb.String())
+	}
+}
+
+// A second `jretrieve index` into the same directory fails at once (before
+// reading or embedding anything) while the first holds the writer lock.
+func TestIndexLocked(t *testing.T) {
+	notes := writeNotes(t)
+	idx := filepath.Join(t.TempDir(), "idx")
+	l, err := rag.LockDir(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := runMain(context.Background(), []string{"index", "--out", idx, notes}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "being written by another process") {
+		t.Errorf("index under a lock: exit %d, %q", code, errb.String())
+	}
+	l.Unlock()
+	errb.Reset()
+	if code := runMain(context.Background(), []string{"index", "--out", idx, notes}, &out, &errb); code != 0 {
+		t.Errorf("index after unlock: exit %d, %q", code, errb.String())
 	}
 }
