@@ -96,7 +96,84 @@ func (c *Config) CheckONNX() error {
 	if _, err := os.Stat(c.ONNX); err != nil {
 		return fmt.Errorf("modeldir: %w", err)
 	}
+	return c.checkWeights()
+}
+
+// Upper bounds of config.json sizes, far above any real encoder (hidden
+// sizes reach 16384, vocabularies a few hundred thousand): larger values
+// are refused before anything is allocated from them.
+const (
+	maxHiddenSize = 1 << 17
+	maxVocabSize  = 1 << 24
+	maxPositions  = 1 << 24
+	maxLabels     = 1 << 16
+)
+
+// checkSizes bounds the sizes read from config.json.
+func (c *Config) checkSizes(p string) error {
+	for _, f := range []struct {
+		key   string
+		v     int
+		limit int
+	}{
+		{"hidden_size", c.HiddenSize, maxHiddenSize},
+		{"vocab_size", c.VocabSize, maxVocabSize},
+		{"type_vocab_size", c.TypeVocabSize, maxVocabSize},
+		{"max_position_embeddings", c.MaxPositionEmbeddings, maxPositions},
+		{"num_labels", c.NumLabels, maxLabels},
+	} {
+		if f.v < 0 || f.v > f.limit {
+			return fmt.Errorf("modeldir: %s: %s is %d, outside [0, %d]: not a model this program can run (damaged config.json?)", p, f.key, f.v, f.limit)
+		}
+	}
 	return nil
+}
+
+// checkWeights compares hidden_size and vocab_size with the size of the
+// ONNX weights: the token embedding table alone holds vocab_size x
+// hidden_size weights (and any layer hidden_size^2), at least half a byte
+// each (4-bit quantization). A config.json that claims more describes
+// another model.
+func (c *Config) checkWeights() error {
+	h := int64(c.HiddenSize)
+	if h <= 0 {
+		return nil
+	}
+	minParams := h * h
+	if v := int64(c.VocabSize); v*h > minParams {
+		minParams = v * h
+	}
+	need := minParams / 2
+	have := weightBytes(c.ONNX, true)
+	if have < need {
+		have = weightBytes(c.ONNX, false)
+	}
+	if have < need {
+		return fmt.Errorf("modeldir: %s: hidden_size %d and vocab_size %d mean at least %d weights, but %s and its data files hold %d bytes: config.json does not describe this model",
+			filepath.Join(c.Dir, "config.json"), c.HiddenSize, c.VocabSize, minParams, c.ONNX, have)
+	}
+	return nil
+}
+
+// weightBytes sums the size of the ONNX file and of the files beside it
+// that hold its external data (named after it, e.g. model.onnx_data), or,
+// with named false, of every file in its directory.
+func weightBytes(onnxPath string, named bool) int64 {
+	dir, base := filepath.Split(onnxPath)
+	ents, err := os.ReadDir(filepath.Clean(dir))
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, e := range ents {
+		if e.IsDir() || (named && !strings.HasPrefix(e.Name(), base)) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
 }
 
 // readJSON decodes dir/name into v. It returns (false, nil) if the file is absent.
@@ -211,6 +288,9 @@ func (c *Config) readConfig() error {
 		return fmt.Errorf("modeldir: %s: %w", p, err)
 	} else if ok {
 		c.NumLabels = int(v)
+	}
+	if err := c.checkSizes(p); err != nil {
+		return err
 	}
 	// Cross-encoder activation, as sentence_transformers.CrossEncoder resolves it.
 	fn := ""

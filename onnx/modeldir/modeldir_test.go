@@ -126,3 +126,46 @@ func TestResolve(t *testing.T) {
 		t.Error("bare unknown name accepted")
 	}
 }
+
+// An absurd size in config.json is refused before anything is allocated
+// from it (hidden_size 10^12 ended in "fatal error: out of memory"), and a
+// plausible size that the weights cannot hold is refused by CheckONNX.
+func TestAbsurdSizesRefused(t *testing.T) {
+	onnxBytes, err := os.ReadFile(filepath.Join(fixture("bert-tiny"), "model.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		config string
+		read   bool // the error comes from Read (else from CheckONNX)
+		want   string
+	}{
+		{`{"hidden_size": 1e12, "vocab_size": 151}`, true, "hidden_size is 1000000000000, outside [0, 131072]"},
+		{`{"hidden_size": 32, "vocab_size": 1000000000}`, true, "vocab_size is 1000000000"},
+		{`{"hidden_size": 32, "max_position_embeddings": -5}`, true, "max_position_embeddings is -5"},
+		{`{"hidden_size": 100000, "vocab_size": 151}`, false, "hidden_size 100000 and vocab_size 151 mean at least 10000000000 weights"},
+		{`{"hidden_size": 32, "vocab_size": 10000000}`, false, "mean at least 320000000 weights"},
+	} {
+		dir := writeDir(t, map[string]string{"config.json": tc.config, "model.onnx": string(onnxBytes)})
+		c, err := Read(dir)
+		if err == nil {
+			err = c.CheckONNX()
+		} else if !tc.read {
+			t.Errorf("%s: Read: %v", tc.config, err)
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), filepath.Join(dir, "config.json")) {
+			t.Errorf("%s: err %v, want %q naming config.json", tc.config, err, tc.want)
+		}
+	}
+	// The fixtures pass.
+	for _, name := range []string{"bert-tiny", "xlmr-tiny", "cross-encoder-bert-tiny"} {
+		c, err := Read(fixture(name))
+		if err == nil {
+			err = c.CheckONNX()
+		}
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
