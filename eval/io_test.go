@@ -262,6 +262,7 @@ func TestBadInput(t *testing.T) {
 		{"json bad utf8 doc", "r.json", []byte("{\"q\": {\"21\": 0.5,\n \"22\xff\": 1}}"), []string{"r.json:2:", "not valid UTF-8", "0xff"}},
 		{"json bad utf8 query", "r.json", []byte("{\"q\xe3\x81\": {\"d\": 1}}"), []string{"r.json:1:", "not valid UTF-8"}},
 		{"json bad utf8 at end", "r.json", []byte("{\"q\": {\"d\": 1}}\xe3"), []string{"r.json:1:", "not valid UTF-8"}},
+		{"json surrogate escape", "r.json", []byte(`{"q": {"22\udcff": 1, "22\udcfe": 2}}`), []string{"r.json", `"q"`, "unpaired surrogate"}},
 		{"trec bad utf8", "r.trec", []byte("q Q0 d 1 1 t\nq Q0 22\xff 2 1 t\n"), []string{"r.trec:2", "not valid UTF-8"}},
 		{"json trailing", "r.json", []byte(`{"q": {"a": 1}} {}`), []string{"r.json", "trailing"}},
 		{"lz4 truncated", "r.lz4", good[:len(good)/2], []string{"r.lz4", "lz4"}},

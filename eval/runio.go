@@ -286,6 +286,9 @@ func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
 			return nil, errAt("%v", err)
 		}
 		qid := tok.(string)
+		if err := checkDecodedID(qid); err != nil {
+			return nil, errAt("query id %q: %v", qid, err)
+		}
 		if run.Has(qid) {
 			return nil, errAt("duplicate query %q", qid)
 		}
@@ -303,6 +306,9 @@ func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
 				return nil, errAt("query %q: %v", qid, err)
 			}
 			doc := tok.(string)
+			if err := checkDecodedID(doc); err != nil {
+				return nil, errAt("query %q: doc id %q: %v", qid, doc, err)
+			}
 			tok, err = dec.Token()
 			if err != nil {
 				return nil, errAt("query %q doc %q: %v", qid, doc, err)
@@ -340,6 +346,18 @@ func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
 		return nil, fmt.Errorf("%s: empty run", file)
 	}
 	return run, nil
+}
+
+// checkDecodedID rejects a JSON string holding U+FFFD: the bytes are valid
+// UTF-8 (checked on the way in), so it came from an escape of an unpaired
+// surrogate ("\udcff", what Python's json writes for undecodable bytes),
+// which encoding/json replaces silently and would merge distinct ids, or
+// from a literal replacement character, which no real id holds.
+func checkDecodedID(s string) error {
+	if strings.ContainsRune(s, utf8.RuneError) {
+		return fmt.Errorf("contains U+FFFD (an unpaired surrogate escape or replaced bytes): %w", utf8check.ErrInvalid)
+	}
+	return nil
 }
 
 // WriteJSONRun writes run as ranx JSON: queries in code point order, documents
