@@ -1,0 +1,84 @@
+package jretrieve_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// shBlock is one ```sh code block of README.md.
+type shBlock struct {
+	line    int    // line number of its first command line
+	section string // the "## " heading above it
+	lines   []string
+}
+
+func readmeShBlocks(t *testing.T) []shBlock {
+	t.Helper()
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []shBlock
+	var cur *shBlock
+	section := ""
+	for i, l := range strings.Split(string(b), "\n") {
+		switch {
+		case cur == nil && strings.HasPrefix(l, "## "):
+			section = strings.TrimPrefix(l, "## ")
+		case cur == nil && strings.TrimSpace(l) == "```sh":
+			cur = &shBlock{line: i + 2, section: section}
+		case cur != nil && strings.TrimSpace(l) == "```":
+			blocks = append(blocks, *cur)
+			cur = nil
+		case cur != nil:
+			cur.lines = append(cur.lines, l)
+		}
+	}
+	if cur != nil {
+		t.Fatalf("README.md: code block at line %d is not closed", cur.line)
+	}
+	if len(blocks) == 0 {
+		t.Fatal("README.md: no ```sh blocks found")
+	}
+	return blocks
+}
+
+// stripComment removes a shell comment ("  # ...") from a command line.
+func stripComment(l string) string {
+	if strings.HasPrefix(strings.TrimSpace(l), "#") {
+		return ""
+	}
+	if i := strings.Index(l, " #"); i >= 0 {
+		return l[:i]
+	}
+	return l
+}
+
+// TestREADMEInstallFromClone checks that the install command shown first
+// works from a clone (the module is not published, so a module path
+// @latest fails for a new user).
+func TestREADMEInstallFromClone(t *testing.T) {
+	var first *shBlock
+	blocks := readmeShBlocks(t)
+	for i := range blocks {
+		if blocks[i].section == "Install" {
+			first = &blocks[i]
+			break
+		}
+	}
+	if first == nil {
+		t.Fatal("README.md has no ```sh block under ## Install")
+	}
+	if got := strings.TrimSpace(stripComment(first.lines[0])); got != "go install ./cmd/jretrieve" {
+		t.Errorf("README.md:%d: first install command is %q, want %q", first.line, got, "go install ./cmd/jretrieve")
+	}
+	for _, b := range blocks {
+		for i, l := range b.lines {
+			if strings.Contains(stripComment(l), "go install github.com/jretrieve/jretrieve") {
+				t.Errorf("README.md:%d: %q installs the unpublished module path; it fails for a new user", b.line+i, strings.TrimSpace(l))
+			}
+		}
+	}
+}
+
