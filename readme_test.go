@@ -2,6 +2,7 @@ package jretrieve_test
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -82,3 +83,42 @@ func TestREADMEInstallFromClone(t *testing.T) {
 	}
 }
 
+// TestREADMETestCommand checks that after scripts/setup.sh the README runs
+// the tests with -count=1 (without it Go replays the results cached before
+// setup, skips included), and that CI runs the README's test command.
+func TestREADMETestCommand(t *testing.T) {
+	const want = "go test -count=1 ./..."
+	afterSetup := 0
+	for _, b := range readmeShBlocks(t) {
+		setup := false
+		for i, l := range b.lines {
+			cmd := strings.TrimSpace(stripComment(l))
+			if strings.Contains(cmd, "scripts/setup.sh") {
+				setup = true
+				continue
+			}
+			if setup && strings.HasPrefix(cmd, "go test") && !strings.Contains(cmd, "-bench") {
+				afterSetup++
+				if cmd != want {
+					t.Errorf("README.md:%d: test command after scripts/setup.sh is %q, want %q", b.line+i, cmd, want)
+				}
+			}
+		}
+	}
+	if afterSetup == 0 {
+		t.Error("README.md: no go test command follows scripts/setup.sh in a code block")
+	}
+	ci, err := os.ReadFile(filepath.Join(".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := ""
+	for _, l := range strings.Split(string(ci), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "go test") {
+			last = strings.TrimSpace(l)
+		}
+	}
+	if last != want {
+		t.Errorf(".ci/run runs %q, want the README's %q", last, want)
+	}
+}
