@@ -3,6 +3,7 @@ package jretrieve_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -54,6 +55,58 @@ func stripComment(l string) string {
 		return l[:i]
 	}
 	return l
+}
+
+// readmeMadePaths are the paths README commands name that the reader makes
+// first, as the README says (exported model directories, see "Getting models").
+var readmeMadePaths = map[string]bool{
+	"./ruri-v3-30m-onnx":         true,
+	"./ruri-reranker-small-onnx": true,
+}
+
+var relPath = regexp.MustCompile(`(?:^|[\s,(>'"=])(\./[^\s,)>'"@]*)`)
+
+// TestREADMEPathsExist checks that every repository-relative path a README
+// command names (./x, or a path under one of the repository's top-level
+// folders) exists, so that a new user running the commands from a clone
+// never meets a folder the repository does not have.
+func TestREADMEPathsExist(t *testing.T) {
+	top, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tops []string
+	for _, e := range top {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			tops = append(tops, regexp.QuoteMeta(e.Name()))
+		}
+	}
+	topPath := regexp.MustCompile(`(?:^|[\s,(>'"=])((?:` + strings.Join(tops, "|") + `)/[^\s,)>'"@]*)`)
+	checked := 0
+	for _, b := range readmeShBlocks(t) {
+		for i, l := range b.lines {
+			cmd := stripComment(l)
+			var paths []string
+			for _, m := range relPath.FindAllStringSubmatch(cmd, -1) {
+				paths = append(paths, m[1])
+			}
+			for _, m := range topPath.FindAllStringSubmatch(cmd, -1) {
+				paths = append(paths, m[1])
+			}
+			for _, p := range paths {
+				if strings.Contains(p, "...") || readmeMadePaths[strings.TrimSuffix(p, "/")] {
+					continue
+				}
+				checked++
+				if _, err := os.Stat(filepath.FromSlash(p)); err != nil {
+					t.Errorf("README.md:%d: %q names %s, which the repository does not have", b.line+i, strings.TrimSpace(l), p)
+				}
+			}
+		}
+	}
+	if checked < 5 {
+		t.Errorf("only %d README paths checked; the path pattern no longer matches the README", checked)
+	}
 }
 
 // TestREADMEInstallFromClone checks that the install command shown first

@@ -31,7 +31,7 @@ manifest with the model's identity and settings. With --model bm25 (the
 default) no embeddings are computed. Search it with 'jretrieve search'.
 
 Example:
-  jretrieve index --model testdata/models/bert-tiny --out /tmp/idx ./notes
+  jretrieve index --model testdata/models/bert-tiny --out /tmp/idx ./examples/rag/docs
   jretrieve search --index /tmp/idx "富士山の高さは？"`
 
 // modelFlags are the inference flags shared by index and search.
