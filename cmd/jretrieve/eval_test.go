@@ -219,6 +219,7 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"eval", "--model", "bm25-index"}, "use bm25"},
 		{[]string{"eval", "--format", "yaml"}, "unknown --format"},
 		{[]string{"eval", "extra"}, "unexpected arguments"},
+		{[]string{"eval", "--model", "./nonexistent-dir"}, "./nonexistent-dir: model directory does not exist"},
 	}
 	for _, tt := range tests {
 		args := append(tt.args, "-q", "--out", filepath.Join(dir, "out"), "--cache", "")
