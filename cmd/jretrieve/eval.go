@@ -20,7 +20,6 @@ import (
 	"github.com/jretrieve/jretrieve/hub"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
-	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/pipeline"
 )
 
@@ -77,7 +76,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	batch := fs.Int("batch-size", 32, "sequences per model call")
 	maxLen := fs.Int("max-length", 512, "token limit of the models (JQaRA's evaluator uses 512; 0: the model's own)")
 	depth := fs.Int("depth", 100, "documents a first stage retrieves from a collection")
-	backend := fs.String("backend", "auto", "inference `backend`: ort (ONNX Runtime), go (pure Go, 7-12x slower) or auto (ort when its library is installed)")
+	backend := fs.String("backend", "auto", backendHelp)
 	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the cache filled by scripts/install-onnxruntime.sh)")
 	format := fs.String("format", "text", "table `format` on stdout: text, markdown, csv, json or latex")
 	ties := fs.String("ties", "ranx", "tie `policy`: ranx, trec or stable")
@@ -92,6 +91,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: unexpected arguments %q (models go after --model)", errUsage, fs.Args())
+	}
+	if err := checkBackend(*backend); err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return fmt.Errorf("%w: --limit %d (want 0 for all queries, or N > 0)", errUsage, *limit)
 	}
 	if len(models) == 0 {
 		models = multiFlag{"bm25", "bm25-ipa"}
@@ -146,14 +151,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	be := *backend
-	if be == "auto" {
-		be = "ort"
-		if _, err := ort.FindLibrary(*ortLib); err != nil && needsEncoder(specs) {
-			fmt.Fprintf(stderr, "jretrieve eval: %v; using the pure-Go backend (slow)\n", err)
-			be = "go"
-		}
-	}
+	be := chooseBackend(*backend, *ortLib, needsEncoder(specs), stderr, "eval")
 	opener := pipeline.DefaultOpener(pipeline.ModelOptions{
 		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: be, Library: *ortLib,
 		Resolve: catalogResolver(client),

@@ -47,6 +47,9 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := mf.check(); err != nil {
+		return err
+	}
 	if *index == "" || len(pos) == 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: --index and a question are required", errUsage)
