@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -73,6 +74,9 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m, err := embed.Open(ctx, *model, opts...)
 	if err != nil {
+		if errors.Is(err, embed.ErrCrossEncoder) {
+			return fmt.Errorf("%w\n(rerank with it instead, e.g. jretrieve eval --model 'bm25>%s@100')", err, *model)
+		}
 		return err
 	}
 	defer m.Close()
