@@ -197,6 +197,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
+	if names := unknownThroughput(infos); len(names) > 0 && !*quiet {
+		fmt.Fprintf(stderr, "jretrieve eval: note: no uncached model work was timed for %s (embeddings from the cache %s, or a run cached by an older version): throughput unknown, left out of the throughput plot; --force --cache '' times it\n",
+			strings.Join(names, ", "), *cacheDir)
+	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "%d queries, %d runs in %.1fs; runs, reports and plots in %s\n",
 			len(task.Queries()), len(infos), time.Since(start).Seconds(), *out)
@@ -296,13 +300,35 @@ func writeReport(path string, rep *eval.Report, format string) error {
 	return atomicfile.WriteFile(path, []byte(b.String()))
 }
 
+// writeTimings writes timings.tsv: per run the pairs it ranks, the
+// measured seconds, the throughput on uncached model work (empty when no
+// uncached work was timed: all embeddings came from the cache), whether the
+// run came from the run cache (its timings are then those of the run that
+// wrote it), the texts its embedders needed and the fraction of them taken
+// from the embedding cache.
 func writeTimings(path string, infos []*pipeline.RunInfo) error {
 	var b strings.Builder
-	b.WriteString("run\tpairs\tseconds\tdocs_per_second\tcached\n")
+	b.WriteString("run\tpairs\tseconds\tdocs_per_second\trun_cached\tembedded_texts\tembedding_cache_fraction\n")
 	for _, ri := range infos {
-		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%.1f\t%v\n", ri.Name, ri.Docs, ri.Seconds, ri.DocsPerSecond(), ri.Cached)
+		rate := ""
+		if r := ri.DocsPerSecond(); r > 0 {
+			rate = fmt.Sprintf("%.1f", r)
+		}
+		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%s\t%v\t%d\t%.3f\n", ri.Name, ri.Docs, ri.Seconds, rate, ri.Cached, ri.Texts, ri.EmbedCachedFraction())
 	}
 	return atomicfile.WriteFile(path, []byte(b.String()))
+}
+
+// unknownThroughput lists the runs whose throughput is unknown (and so
+// missing from the quality-versus-throughput plot).
+func unknownThroughput(infos []*pipeline.RunInfo) []string {
+	var out []string
+	for _, ri := range infos {
+		if ri.DocsPerSecond() <= 0 {
+			out = append(out, ri.Name)
+		}
+	}
+	return out
 }
 
 // barProgress draws progress bars with rate and ETA on a terminal.

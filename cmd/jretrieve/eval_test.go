@@ -81,7 +81,7 @@ func TestEvalDefaultSample(t *testing.T) {
 		t.Fatalf("rerun exit %d, output differs: %s", code, stderr)
 	}
 	timings, _ := os.ReadFile(filepath.Join(od, "timings.tsv"))
-	if !strings.Contains(string(timings), "\ttrue\n") {
+	if !strings.Contains(string(timings), "\ttrue\t") {
 		t.Errorf("rerun did not use the run cache:\n%s", timings)
 	}
 	// Forced recomputation: still byte-identical reports and runs.
