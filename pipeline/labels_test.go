@@ -161,4 +161,3 @@ func TestShortName(t *testing.T) {
 		}
 	}
 }
-
