@@ -126,3 +126,31 @@ func TestResolve(t *testing.T) {
 		t.Error("bare unknown name accepted")
 	}
 }
+
+// TestResolveMissingDirectory checks that a path naming no directory is
+// reported as such, not as an invalid Hugging Face repository id.
+func TestResolveMissingDirectory(t *testing.T) {
+	ctx := context.Background()
+	c := hub.New(hub.Options{CacheDir: t.TempDir(), Offline: true})
+	missing := filepath.Join(t.TempDir(), "moved-model")
+	for _, name := range []string{"./nonexistent-dir", "../nonexistent-dir", missing, "a/b/c", "models/"} {
+		_, err := Resolve(ctx, name, c)
+		if !errors.Is(err, ErrNoDirectory) || !strings.Contains(err.Error(), name+": model directory does not exist") || strings.Contains(err.Error(), "repo id") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "model.onnx")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := Resolve(ctx, file, c); err == nil || !strings.Contains(err.Error(), "is a file, not a model directory") {
+		t.Errorf("file: %v", err)
+	}
+	// An org/name that is neither local nor reachable says both.
+	if _, err := Resolve(ctx, "someone/some-model", c); err == nil || !strings.Contains(err.Error(), "no local directory") {
+		t.Errorf("org/name: %v", err)
+	}
+	for name, want := range map[string]bool{"cl-nagoya/ruri-base": false, "ruri-base": false, "./m": true, "/m": true, "~/m": true, "a/b/c": true, "a\\b": true} {
+		if got := LooksLikePath(name); got != want {
+			t.Errorf("LooksLikePath(%q) = %v", name, got)
+		}
+	}
+}

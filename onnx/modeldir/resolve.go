@@ -25,6 +25,26 @@ type Source struct {
 // ErrNeedsExport reports a catalog model without a downloadable ONNX graph.
 var ErrNeedsExport = errors.New("modeldir: model needs an ONNX export")
 
+// ErrNoDirectory reports a model name that is a path (./x, /x, ~/x, a/b/c)
+// naming no existing directory.
+var ErrNoDirectory = errors.New("model directory does not exist")
+
+// LooksLikePath reports whether a model name can only be a local path, not
+// a catalog name or a Hugging Face repository id ("org/name"): it starts
+// with ".", "/" or "~", is absolute, holds a backslash or more than one
+// slash, or ends with a slash.
+func LooksLikePath(name string) bool {
+	switch {
+	case name == "", filepath.IsAbs(name), strings.ContainsRune(name, '\\'):
+		return name != ""
+	case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "/") || strings.HasPrefix(name, "~"):
+		return true
+	case strings.Count(name, "/") > 1 || strings.HasSuffix(name, "/"):
+		return true
+	}
+	return false
+}
+
 // filePatterns are the non-weight files a model directory needs.
 var filePatterns = []string{"*.json", "*.txt", "*.model", "1_Pooling/*"}
 
@@ -42,8 +62,15 @@ var filePatterns = []string{"*.json", "*.txt", "*.model", "1_Pooling/*"}
 // c is the Hub client (nil: hub.New(hub.FromEnv()), which honours HF_HOME,
 // HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE).
 func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
-	if st, err := os.Stat(name); err == nil && st.IsDir() {
+	st, statErr := os.Stat(name)
+	if statErr == nil && st.IsDir() {
 		return Source{Dir: name}, nil
+	}
+	if statErr == nil {
+		return Source{}, fmt.Errorf("modeldir: %s is a file, not a model directory", name)
+	}
+	if LooksLikePath(name) {
+		return Source{}, fmt.Errorf("modeldir: %s: %w", name, ErrNoDirectory)
 	}
 	if c == nil {
 		c = hub.New(hub.FromEnv())
@@ -55,7 +82,7 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 		}
 		dir, err := c.Snapshot(ctx, hub.Repo{ID: name}, append(append([]string{}, filePatterns...), "model.onnx", "onnx/model.onnx"))
 		if err != nil {
-			return Source{}, fmt.Errorf("modeldir: %s: %w", name, err)
+			return Source{}, fmt.Errorf("modeldir: %s is no local directory, and as a Hugging Face repository: %w", name, err)
 		}
 		return Source{Dir: dir}, nil
 	}
