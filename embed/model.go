@@ -93,6 +93,9 @@ func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
 			return nil, fmt.Errorf("embed: %s: %w", dir, err)
 		}
 	}
+	if err := cfg.CheckTokenizer(l.tok.VocabSize(), l.tok.Family()); err != nil {
+		return nil, err
+	}
 	// Prefixes: explicit option > the directory's prompts > the catalog.
 	q, qok := cfg.Prompt("query")
 	d, dok := cfg.Prompt("document")
@@ -231,6 +234,9 @@ func (m *Model) Embed(ctx context.Context, texts []string, prefix string) ([]flo
 			return nil, err
 		}
 		b := onnx.Pack(seqs, group, m.padID, 0, m.withTypes)
+		if err := m.cfg.CheckInput(b.InputIDs, b.TokenTypeIDs, b.SeqLen); err != nil {
+			return nil, fmt.Errorf("embed: %w", err)
+		}
 		t, err := m.enc.Run(ctx, b)
 		if err != nil {
 			return nil, fmt.Errorf("embed: %s: %w", m.cfg.Dir, err)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"github.com/jretrieve/jretrieve/embed"
@@ -54,14 +53,16 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkBackend(*backend); err != nil {
 		return err
 	}
+	if err := checkArgs(texts); err != nil {
+		return err
+	}
 	if len(texts) == 0 {
-		sc := bufio.NewScanner(os.Stdin)
-		sc.Buffer(make([]byte, 1<<20), 1<<26)
-		for sc.Scan() {
-			texts = append(texts, sc.Text())
-		}
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("read stdin: %w", err)
+		err := scanLines(ctx, stdin, "stdin", func(t string) error {
+			texts = append(texts, t)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	be := chooseBackend(*backend, *lib, true, stderr, "embed")

@@ -33,6 +33,11 @@
 // changed. Do not load models concurrently with code that relies on relative
 // paths while a load is in flight from another package.
 //
+// Cancellation: GoMLX cannot stop a program midway. When the context is
+// cancelled Run returns the context's error at once, and the batch still
+// executing keeps the session (and its input tensors) until it ends; Close
+// and the next Run wait for it.
+//
 // Concurrency: a Session is safe for concurrent use; runs on one Session are
 // serialized (GoMLX executables are not documented as re-entrant). Load
 // several Sessions to run in parallel.
