@@ -184,3 +184,54 @@ func TestRerankingReference(t *testing.T) {
 	}
 	checkResult(t, r, c.Expected, nil)
 }
+
+func TestClassificationReference(t *testing.T) {
+	ref := loadReference(t)
+	for ci, c := range ref.Classification {
+		train := LabeledSet{mat(c.Train.X), c.Train.Y}
+		val := LabeledSet{mat(c.Val.X), c.Val.Y}
+		test := LabeledSet{mat(c.Test.X), c.Test.Y}
+		clfs := DefaultClassifiers()
+		for name, want := range c.Expected.Predictions {
+			if err := clfs[name].Fit(context.Background(), train.X, train.Y); err != nil {
+				t.Fatal(err)
+			}
+			for split, w := range map[string][]int{"val": want.Val, "test": want.Test} {
+				x := val.X
+				if split == "test" {
+					x = test.X
+				}
+				got := clfs[name].Predict(x)
+				diff := 0
+				for i := range w {
+					if got[i] != w[i] {
+						diff++
+					}
+				}
+				if diff > 0 {
+					t.Errorf("case %d %s %s: %d of %d predictions differ from scikit-learn", ci, name, split, diff, len(w))
+				}
+			}
+		}
+		lr := clfs["logreg"].(*LogReg)
+		var maxd, maxc float64
+		for i, row := range lr.Coef() {
+			for j, v := range row {
+				var w float64
+				if j < len(row)-1 {
+					w = c.Expected.LogregCoef[i][j]
+				} else {
+					continue
+				}
+				maxd = math.Max(maxd, math.Abs(v-w))
+				maxc = math.Max(maxc, math.Abs(w))
+			}
+		}
+		t.Logf("case %d: logreg %d iterations (sklearn %d), max |coef diff| %.3g (max |coef| %.3g)", ci, lr.NIter, c.Expected.LogregNIter, maxd, maxc)
+		r, err := Classification(context.Background(), train, val, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkResult(t, r, c.Expected.refExpected, nil)
+	}
+}
