@@ -235,3 +235,78 @@ func TestClassificationReference(t *testing.T) {
 		checkResult(t, r, c.Expected.refExpected, nil)
 	}
 }
+
+// samePartition reports whether two labelings group the rows identically.
+func samePartition(a, b []int) bool {
+	m, r := map[int]int{}, map[int]int{}
+	for i := range a {
+		if x, ok := m[a[i]]; ok && x != b[i] {
+			return false
+		}
+		if x, ok := r[b[i]]; ok && x != a[i] {
+			return false
+		}
+		m[a[i]], r[b[i]] = b[i], a[i]
+	}
+	return true
+}
+
+func TestClusteringReference(t *testing.T) {
+	ref := loadReference(t)
+	ctx := context.Background()
+	for ci, c := range ref.Clustering {
+		val := LabeledSet{mat(c.Val.X), c.Val.Y}
+		test := LabeledSet{mat(c.Test.X), c.Test.Y}
+		k := len(sortedLabels(test.Y))
+		// deterministic algorithms: the same partition as scikit-learn
+		for _, alg := range []string{"AgglomerativeClustering", "Birch"} {
+			for split, s := range map[string]LabeledSet{"val": val, "test": test} {
+				got, err := Cluster(ctx, alg, s.X, k, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := c.Expected.ValPredictions[alg]
+				if split == "test" {
+					want = c.Expected.TestPredictions[alg]
+				}
+				if !samePartition(got, want) {
+					t.Errorf("case %d %s %s: partition differs from scikit-learn", ci, alg, split)
+				}
+				_, _, v := VMeasure(s.Y, got)
+				_, _, w := VMeasure(s.Y, want)
+				if !near(v, w, 1e-12) {
+					t.Errorf("case %d %s %s: V-measure %v, want %v", ci, alg, split, v, w)
+				}
+			}
+		}
+		// randomised algorithms (numpy's random streams are not reproduced):
+		// the same V-measure on the separable case, reported on the other
+		for _, alg := range []string{"MiniBatchKMeans", "BisectingKMeans"} {
+			got, err := Cluster(ctx, alg, test.X, k, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, v := VMeasure(test.Y, got)
+			w := c.Expected.TestAll[alg]["v_measure_score"]
+			if ci == 0 && !near(v, w, 1e-12) {
+				t.Errorf("case %d %s: V-measure %v, scikit-learn %v", ci, alg, v, w)
+			}
+			t.Logf("case %d %s: V-measure %.4f (scikit-learn seed 0: %.4f)", ci, alg, v, w)
+		}
+		if ci == 0 {
+			r, err := Clustering(ctx, val, test, ClusteringOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkResult(t, r, c.Expected.refExpected, nil)
+		}
+	}
+}
+
+func TestVMeasure(t *testing.T) {
+	// sklearn: homogeneity_completeness_v_measure([0,0,1,1,2,2],[0,0,1,2,2,2])
+	h, c, v := VMeasure([]int{0, 0, 1, 1, 2, 2}, []int{0, 0, 1, 2, 2, 2})
+	if !near(h, 0.7103099178571525, 1e-12) || !near(c, 0.7715561736794712, 1e-12) || !near(v, 0.739667376800759, 1e-12) {
+		t.Errorf("VMeasure = %v %v %v", h, c, v)
+	}
+}
