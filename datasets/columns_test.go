@@ -13,6 +13,7 @@ func TestReadColumnsJSONL(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "x.jsonl")
 	os.WriteFile(p, []byte(`{"t":"a","n":3,"f":0.5,"id":7,"l":[1,2]}
 {"t":"b","n":4,"f":2,"id":"x","l":["p",3]}
+{"t":"c","n":5,"f":-1e3,"id":"y","l":"z"}
 `), 0o644)
 	cols := []Column{{"t", String}, {"n", Int}, {"f", Float}, {"id", ID}, {"l", IDList}}
 	var got []Value
@@ -20,11 +21,12 @@ func TestReadColumnsJSONL(t *testing.T) {
 		got = append(got, append([]Value(nil), row...)...)
 		return nil
 	})
-	if err != nil || n != 2 {
+	if err != nil || n != 3 {
 		t.Fatal(n, err)
 	}
 	want := []Value{{Str: "a"}, {Int: 3}, {Float: 0.5}, {Str: "7", IsInt: true}, {List: []string{"1", "2"}, IsInt: true},
-		{Str: "b"}, {Int: 4}, {Float: 2}, {Str: "x"}, {List: []string{"p", "3"}}}
+		{Str: "b"}, {Int: 4}, {Float: 2}, {Str: "x"}, {List: []string{"p", "3"}},
+		{Str: "c"}, {Int: 5}, {Float: -1000}, {Str: "y"}, {Str: "z", List: []string{"z"}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
 	}

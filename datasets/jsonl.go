@@ -131,7 +131,12 @@ func decodeJSONCell(raw json.RawMessage, kind colKind, out *cell) error {
 		out.f = f
 	case kindIDList:
 		if raw[0] != '[' {
-			return wrong()
+			// a single id reads as a list of one
+			if err := decodeJSONCell(raw, kindID, out); err != nil {
+				return err
+			}
+			out.list = []string{out.s}
+			return nil
 		}
 		var l []json.RawMessage
 		if err := json.Unmarshal(raw, &l); err != nil {

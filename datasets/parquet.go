@@ -94,6 +94,8 @@ type colCursor struct {
 	// non-empty (the level of its repeated node); values below it stand for
 	// a null or empty list, values between it and maxDef for a null element.
 	listDef int
+	// scalarList: an id column read for a kindIDList column (a list of one).
+	scalarList bool
 
 	rg    int // next row group to open
 	pages parquet.Pages
@@ -131,6 +133,12 @@ func newColCursor(pf *parquet.File, path string, c column) (*colCursor, error) {
 			shape = "list of " + typeName
 		}
 		return fmt.Errorf("%s: column %q has type %s, want %s", path, c.name, shape, c.kind)
+	}
+	if c.kind == kindIDList && lc.MaxRepetitionLevel == 0 &&
+		(physical == parquet.ByteArray || physical == parquet.Int32 || physical == parquet.Int64) {
+		// a single id reads as a list of one
+		cur.kind, cur.scalarList = kindID, true
+		return cur, nil
 	}
 	if c.kind == kindStringList || c.kind == kindIDList {
 		if lc.MaxRepetitionLevel != 1 || (physical != parquet.ByteArray &&
@@ -269,6 +277,9 @@ func (c *colCursor) read(out *cell) error {
 			} else {
 				out.s = strconv.FormatInt(intOf(v), 10)
 				out.isInt = true
+			}
+			if c.scalarList {
+				out.list = []string{out.s}
 			}
 		case kindFloat:
 			switch v.Kind() {
