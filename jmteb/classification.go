@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/jretrieve/jretrieve/vecsim"
 )
@@ -270,72 +272,70 @@ func dot64(a []float32, b []float64) float64 {
 }
 
 type logRegObjective struct {
-	x    vecsim.Matrix
-	y    []int
-	k    int
-	l2   float64
-	z, r []float64
+	x      vecsim.Matrix
+	x64    []float64 // x converted once
+	y      []int
+	k      int
+	l2     float64
+	parts  [][]float64
+	losses []float64
 }
 
 func newLogRegObjective(x vecsim.Matrix, y []int, k int, l2 float64) *logRegObjective {
-	return &logRegObjective{x: x, y: y, k: k, l2: l2}
+	x64 := make([]float64, len(x.Data))
+	for i, v := range x.Data {
+		x64[i] = float64(v)
+	}
+	return &logRegObjective{x: x, x64: x64, y: y, k: k, l2: l2}
 }
 
-// eval returns the objective at w and writes its gradient into g.
+// eval returns the objective at w and writes its gradient into g. Rows
+// are processed in fixed chunks on GOMAXPROCS goroutines and the chunks'
+// partial sums are added in chunk order, so the result does not depend
+// on the number of threads.
 func (o *logRegObjective) eval(w, g []float64) float64 {
 	n, d := o.x.Rows, o.x.Dim
 	nc := o.k
 	if nc == 2 {
 		nc = 1
 	}
-	z := logits(o.x, w, nc)
-	r := make([]float64, len(z)) // d loss / d z, per sample
-	var loss float64
-	for i := 0; i < n; i++ {
-		if nc == 1 {
-			zi := z[i]
-			yv := float64(o.y[i])
-			// log(1+exp(z)) - y z, stably
-			var lse float64
-			if zi > 0 {
-				lse = zi + math.Log1p(math.Exp(-zi))
-			} else {
-				lse = math.Log1p(math.Exp(zi))
+	const chunk = 512
+	nch := (n + chunk - 1) / chunk
+	if len(o.parts) != nch {
+		o.parts = make([][]float64, nch)
+		for i := range o.parts {
+			o.parts[i] = make([]float64, len(g))
+		}
+		o.losses = make([]float64, nch)
+	}
+	next := make(chan int, nch)
+	for c := 0; c < nch; c++ {
+		next <- c
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for t := 0; t < min(runtime.GOMAXPROCS(0), nch); t++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			z := make([]float64, nc)
+			for c := range next {
+				o.losses[c] = o.chunk(w, o.parts[c], c*chunk, min(n, (c+1)*chunk), nc, z)
 			}
-			loss += lse - yv*zi
-			r[i] = 1/(1+math.Exp(-zi)) - yv
-			continue
+		}()
+	}
+	wg.Wait()
+	clear(g)
+	var loss float64
+	for c := 0; c < nch; c++ {
+		loss += o.losses[c]
+		for j, v := range o.parts[c] {
+			g[j] += v
 		}
-		row := z[i*nc : (i+1)*nc]
-		mx := row[0]
-		for _, v := range row[1:] {
-			mx = math.Max(mx, v)
-		}
-		var s float64
-		for _, v := range row {
-			s += math.Exp(v - mx)
-		}
-		lse := mx + math.Log(s)
-		loss += lse - row[o.y[i]]
-		rr := r[i*nc : (i+1)*nc]
-		for c, v := range row {
-			rr[c] = math.Exp(v - lse)
-		}
-		rr[o.y[i]]--
 	}
 	inv := 1 / float64(n)
-	clear(g)
-	for i := 0; i < n; i++ {
-		row := o.x.Row(i)
-		for c := 0; c < nc; c++ {
-			ri := r[i*nc+c] * inv
-			if ri == 0 {
-				continue
-			}
-			gc := g[c*(d+1) : (c+1)*(d+1)]
-			axpy64(ri, row, gc[:d])
-			gc[d] += ri
-		}
+	for j := range g {
+		g[j] *= inv
 	}
 	var reg float64
 	for c := 0; c < nc; c++ {
@@ -349,8 +349,118 @@ func (o *logRegObjective) eval(w, g []float64) float64 {
 	return loss*inv + 0.5*o.l2*reg
 }
 
+// chunk adds the loss of rows [lo, hi) and writes their summed gradient
+// (of the unaveraged loss) into g.
+func (o *logRegObjective) chunk(w, g []float64, lo, hi, nc int, z []float64) float64 {
+	d := o.x.Dim
+	clear(g)
+	var loss float64
+	for i := lo; i < hi; i++ {
+		row := o.x64[i*d : (i+1)*d]
+		dots(row, w, d, z)
+		if nc == 1 {
+			zi := z[0]
+			yv := float64(o.y[i])
+			var lse float64
+			if zi > 0 {
+				lse = zi + math.Log1p(math.Exp(-zi))
+			} else {
+				lse = math.Log1p(math.Exp(zi))
+			}
+			loss += lse - yv*zi
+			z[0] = 1/(1+math.Exp(-zi)) - yv
+		} else {
+			mx := z[0]
+			for _, v := range z[1:] {
+				mx = math.Max(mx, v)
+			}
+			var s float64
+			for _, v := range z {
+				s += math.Exp(v - mx)
+			}
+			lse := mx + math.Log(s)
+			loss += lse - z[o.y[i]]
+			for c, v := range z {
+				z[c] = math.Exp(v - lse)
+			}
+			z[o.y[i]]--
+		}
+		axpys(z, row, g, d)
+	}
+	return loss
+}
+
+// dots sets z[c] = row . w_c + b_c for the len(z) weight rows of w (each
+// d+1 long, intercept last), four classes per pass over row.
+func dots(row, w []float64, d int, z []float64) {
+	c := 0
+	for ; c+4 <= len(z); c += 4 {
+		w0 := w[c*(d+1) : c*(d+1)+d]
+		w1 := w[(c+1)*(d+1) : (c+1)*(d+1)+d]
+		w2 := w[(c+2)*(d+1) : (c+2)*(d+1)+d]
+		w3 := w[(c+3)*(d+1) : (c+3)*(d+1)+d]
+		var s0, s1, s2, s3 float64
+		for j, x := range row {
+			s0 += x * w0[j]
+			s1 += x * w1[j]
+			s2 += x * w2[j]
+			s3 += x * w3[j]
+		}
+		z[c] = s0 + w[c*(d+1)+d]
+		z[c+1] = s1 + w[(c+1)*(d+1)+d]
+		z[c+2] = s2 + w[(c+2)*(d+1)+d]
+		z[c+3] = s3 + w[(c+3)*(d+1)+d]
+	}
+	for ; c < len(z); c++ {
+		wc := w[c*(d+1) : c*(d+1)+d]
+		var s float64
+		for j, x := range row {
+			s += x * wc[j]
+		}
+		z[c] = s + w[c*(d+1)+d]
+	}
+}
+
+// axpys adds r[c] * [row, 1] to the gradient row of each class c.
+func axpys(r, row, g []float64, d int) {
+	c := 0
+	for ; c+4 <= len(r); c += 4 {
+		g0 := g[c*(d+1) : c*(d+1)+d]
+		g1 := g[(c+1)*(d+1) : (c+1)*(d+1)+d]
+		g2 := g[(c+2)*(d+1) : (c+2)*(d+1)+d]
+		g3 := g[(c+3)*(d+1) : (c+3)*(d+1)+d]
+		r0, r1, r2, r3 := r[c], r[c+1], r[c+2], r[c+3]
+		for j, x := range row {
+			g0[j] += r0 * x
+			g1[j] += r1 * x
+			g2[j] += r2 * x
+			g3[j] += r3 * x
+		}
+		g[c*(d+1)+d] += r0
+		g[(c+1)*(d+1)+d] += r1
+		g[(c+2)*(d+1)+d] += r2
+		g[(c+3)*(d+1)+d] += r3
+	}
+	for ; c < len(r); c++ {
+		gc := g[c*(d+1) : c*(d+1)+d]
+		rc := r[c]
+		for j, x := range row {
+			gc[j] += rc * x
+		}
+		g[c*(d+1)+d] += rc
+	}
+}
+
 func axpy64(a float64, x []float32, y []float64) {
-	for i, v := range x {
-		y[i] += a * float64(v)
+	y = y[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		y[i] += a * float64(x[i])
+		y[i+1] += a * float64(x[i+1])
+		y[i+2] += a * float64(x[i+2])
+		y[i+3] += a * float64(x[i+3])
+	}
+	for ; i < len(x); i++ {
+		y[i] += a * float64(x[i])
 	}
 }
