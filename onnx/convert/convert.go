@@ -161,6 +161,18 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 	if err != nil {
 		return nil, fmt.Errorf("convert: %w", err)
 	}
+	if !opts.CopyWeights {
+		for _, f := range ckpt.Files {
+			ok, err := linkWeights(f, filepath.Join(outDir, filepath.Base(f)))
+			if err != nil {
+				ext.abort()
+				return nil, fmt.Errorf("convert: %w", err)
+			}
+			if ok {
+				ext.refs[f] = filepath.Base(f)
+			}
+		}
+	}
 	b := newGraph(archName, ckpt, ext)
 	b.prefix = prefix
 	arch.build(b, cfg, arch.head)
@@ -188,8 +200,12 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 	}
 	for _, src := range sortedKeys(ext.refs) {
 		dst := filepath.Join(outDir, ext.refs[src])
-		if err := linkWeights(src, dst); err != nil {
-			return nil, fmt.Errorf("convert: %w", err)
+		if !ext.used[src] {
+			// Linked but not referenced (no fp32 tensor in it).
+			if !sameFile(src, dst) {
+				os.Remove(dst)
+			}
+			continue
 		}
 		res.Linked = append(res.Linked, dst)
 	}
@@ -219,31 +235,43 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 }
 
 // linkWeights makes dst name the same bytes as src: nothing when they are
-// already the same file, else a hard link, else a symbolic link.
-func linkWeights(src, dst string) error {
+// already the same file, else a hard link. A symbolic link would not do:
+// ONNX Runtime resolves it and refuses external data outside the model's
+// directory. It reports false when no hard link can be made (another file
+// system); the caller then copies the weights.
+func linkWeights(src, dst string) (bool, error) {
 	ss, err := os.Stat(src)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if ds, err := os.Stat(dst); err == nil {
-		if os.SameFile(ss, ds) {
-			return nil
-		}
-		if err := os.Remove(dst); err != nil {
-			return err
-		}
+	if ds, err := os.Stat(dst); err == nil && os.SameFile(ss, ds) {
+		return true, nil
 	}
 	// Resolve src first: a Hugging Face snapshot file is itself a symbolic
-	// link into the blob store, and a hard link to the link would dangle
-	// the same way.
+	// link into the blob store.
 	real, err := filepath.EvalSymlinks(src)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if err := os.Link(real, dst); err == nil {
-		return nil
+	tmp := dst + ".link-tmp"
+	os.Remove(tmp)
+	if err := os.Link(real, tmp); err != nil {
+		return false, nil
 	}
-	return os.Symlink(real, dst)
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return false, err
+	}
+	return true, nil
+}
+
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb) && filepath.Clean(a) == filepath.Clean(b)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
@@ -18,13 +17,15 @@ import (
 type externalData struct {
 	// reference lets fp32 safetensors tensors point into their file.
 	reference bool
+	// used records the referenced files.
+	used map[string]bool
 	// dataName is the data file's name relative to the graph.
 	dataName string
 	tmp      *os.File
 	w        *bufio.Writer
 	off      int64
-	// refs maps a referenced weight file (absolute) to its name in the
-	// output directory.
+	// refs maps a weight file (absolute) linked into the output directory
+	// to its name there; only those files are referenced.
 	refs map[string]string
 }
 
@@ -33,7 +34,7 @@ func newExternalData(outDir, dataName string, reference bool) (*externalData, er
 	if err != nil {
 		return nil, err
 	}
-	return &externalData{reference: reference, dataName: dataName, tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<20), refs: map[string]string{}}, nil
+	return &externalData{reference: reference, dataName: dataName, tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<20), refs: map[string]string{}, used: map[string]bool{}}, nil
 }
 
 func setExternal(t *pb.TensorProto, location string, off, n int64) {
@@ -64,12 +65,8 @@ func (e *externalData) put(t *pb.TensorProto, raw []byte) error {
 
 // putTensor places checkpoint tensor src as float32 initializer t.
 func (e *externalData) putTensor(t *pb.TensorProto, src *Tensor) error {
-	if e.reference && src.DType == F32 && src.data == nil {
-		name, ok := e.refs[src.File]
-		if !ok {
-			name = filepath.Base(src.File)
-			e.refs[src.File] = name
-		}
+	if name, ok := e.refs[src.File]; ok && e.reference && src.DType == F32 && src.data == nil {
+		e.used[src.File] = true
 		setExternal(t, name, src.Offset, src.Length)
 		return nil
 	}
