@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jretrieve/jretrieve/catalog"
+	"github.com/jretrieve/jretrieve/hub"
 	"github.com/jretrieve/jretrieve/onnx/convert"
 )
 
@@ -207,4 +209,70 @@ func linkOrCopy(src, dst string) error {
 		return fmt.Errorf("modeldir: copy %s: %w", src, err)
 	}
 	return out.Close()
+}
+
+// ConvertInto writes a complete model directory for the checkpoint in dir
+// into out (created if needed): the configuration and tokenizer files of
+// dir, model.onnx and the weights it needs (see convert.Convert).
+func ConvertInto(ctx context.Context, dir, out string, opts convert.Options) (*convert.Result, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("modeldir: %w", err)
+	}
+	same, err := sameDir(dir, out)
+	if err != nil {
+		return nil, err
+	}
+	if !same {
+		if err := copyModelFiles(dir, out); err != nil {
+			return nil, err
+		}
+	}
+	res, err := convert.Convert(ctx, dir, out, opts)
+	if err != nil {
+		return nil, fmt.Errorf("modeldir: %w", err)
+	}
+	return res, nil
+}
+
+func sameDir(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, fmt.Errorf("modeldir: %w", err)
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false, fmt.Errorf("modeldir: %w", err)
+	}
+	return os.SameFile(sa, sb), nil
+}
+
+// Checkpoint finds the checkpoint of name: an existing directory as is, or
+// a catalog name or Hugging Face repository id whose configuration,
+// tokenizer and weight files are downloaded (at the catalog's pinned
+// revision). It returns the directory and, for a download, the
+// repository id and commit.
+func Checkpoint(ctx context.Context, name string, c *hub.Client) (dir, repoID, commit string, err error) {
+	if st, err := os.Stat(name); err == nil && st.IsDir() {
+		if !convert.HasCheckpoint(name) {
+			return "", "", "", fmt.Errorf("%w in %s", convert.ErrNoCheckpoint, name)
+		}
+		return name, "", "", nil
+	}
+	if c == nil {
+		c = hub.New(hub.FromEnv())
+	}
+	repo := hub.Repo{ID: name}
+	if m, ok := catalog.Lookup(name); ok {
+		repo = hub.Repo{ID: m.ID, Revision: m.Revision}
+	} else if !strings.Contains(name, "/") {
+		return "", "", "", fmt.Errorf("modeldir: %q is neither a directory, a catalog model nor a Hugging Face repository id", name)
+	}
+	dir, err = c.Snapshot(ctx, repo, append(append([]string{}, filePatterns...), weightPatterns...))
+	if err != nil {
+		return "", "", "", fmt.Errorf("modeldir: %s (checkpoint to convert): %w", repo.ID, err)
+	}
+	if !convert.HasCheckpoint(dir) {
+		return "", "", "", fmt.Errorf("modeldir: %s: %w", repo.ID, convert.ErrNoCheckpoint)
+	}
+	return dir, repo.ID, filepath.Base(dir), nil
 }

@@ -128,7 +128,7 @@ func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Sour
 		return src, fmt.Errorf("modeldir: %s (checkpoint to convert): %w", repo.ID, err)
 	}
 	if !convert.HasCheckpoint(dir) {
-		return src, fmt.Errorf("modeldir: %s has no ONNX graph and no model.safetensors to convert", repo.ID)
+		return src, fmt.Errorf("modeldir: %s has no ONNX graph and no checkpoint to convert: %w", repo.ID, convert.ErrNoCheckpoint)
 	}
 	out, err := ConvertedDir(ctx, dir, repo.ID, filepath.Base(dir), convert.Options{})
 	if err != nil {
