@@ -56,8 +56,8 @@ func TestModelsTable(t *testing.T) {
 	if f := row("sbintuitions/sarashina-embedding-v1-1b"); f[4] != "non-commercial" {
 		t.Errorf("sarashina license column = %v", f)
 	}
-	if f := row("pkshatech/GLuCoSE-base-ja-v2"); f[6] != "export" {
-		t.Errorf("GLuCoSE-base-ja-v2 (LUKE, not converted) runs column = %v", f)
+	if f := row("sbintuitions/sarashina-embedding-v1-1b"); f[6] != "export" {
+		t.Errorf("sarashina (Llama, not converted) runs column = %v", f)
 	}
 	runs := 0
 	for _, l := range lines {
@@ -65,8 +65,8 @@ func TestModelsTable(t *testing.T) {
 			runs++
 		}
 	}
-	if runs != 29 {
-		t.Errorf("%d models run, want 29 (BERT, DistilBERT, XLM-R, ModernBERT single-vector and cross-encoders)", runs)
+	if runs != 31 {
+		t.Errorf("%d models run, want 31 (BERT, DistilBERT, XLM-R, ModernBERT, LUKE single-vector and cross-encoders)", runs)
 	}
 	if f := row("pfnet/plamo-embedding-1b"); f[6] != "no" {
 		t.Errorf("plamo runs column = %v", f)

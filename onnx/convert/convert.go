@@ -78,6 +78,7 @@ var architectures = map[string]architecture{
 	"XLMRobertaModel":                     {"xlm-roberta", []string{"", "roberta."}, "embeddings.word_embeddings.weight", false, buildXLMRoberta},
 	"XLMRobertaForMaskedLM":               {"xlm-roberta", []string{"roberta.", ""}, "embeddings.word_embeddings.weight", false, buildXLMRoberta},
 	"XLMRobertaForSequenceClassification": {"xlm-roberta", []string{"roberta."}, "embeddings.word_embeddings.weight", true, buildXLMRoberta},
+	"LukeModel":                           {"luke", []string{"", "luke."}, "embeddings.word_embeddings.weight", false, buildLuke},
 	"ModernBertModel":                     {"modernbert", []string{"", "model."}, "embeddings.tok_embeddings.weight", false, buildModernBert},
 	"ModernBertForMaskedLM":               {"modernbert", []string{"model.", ""}, "embeddings.tok_embeddings.weight", false, buildModernBert},
 	"ModernBertForSequenceClassification": {"modernbert", []string{"model."}, "embeddings.tok_embeddings.weight", true, buildModernBert},
@@ -90,6 +91,7 @@ var baseByType = map[string]string{
 	"distilbert":  "DistilBertModel",
 	"xlm-roberta": "XLMRobertaModel",
 	"modernbert":  "ModernBertModel",
+	"luke":        "LukeModel",
 }
 
 // Supported returns the transformers classes the converter builds, sorted.

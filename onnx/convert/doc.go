@@ -10,6 +10,7 @@
 //     (last_hidden_state) and BertForSequenceClassification (logits);
 //   - distilbert.go: DistilBertModel and DistilBertForSequenceClassification;
 //   - xlmroberta.go: XLMRobertaModel and XLMRobertaForSequenceClassification;
+//   - luke.go: LukeModel for word inputs only (GLuCoSE), no entity inputs;
 //   - modernbert.go: ModernBertModel and ModernBertForSequenceClassification
 //     (full and sliding-window layers, one rope theta each).
 //

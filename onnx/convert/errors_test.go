@@ -52,7 +52,7 @@ func TestUnsupportedIsAnError(t *testing.T) {
 		want    string
 	}{
 		{"bert", func(c map[string]any) { c["architectures"] = []any{"LlamaModel"}; c["model_type"] = "llama" }, "architecture LlamaModel is not supported"},
-		{"bert", func(c map[string]any) { delete(c, "architectures"); c["model_type"] = "luke" }, `model_type "luke" is not supported`},
+		{"bert", func(c map[string]any) { delete(c, "architectures"); c["model_type"] = "llama" }, `model_type "llama" is not supported`},
 		{"bert", func(c map[string]any) { c["position_embedding_type"] = "relative_key" }, "position_embedding_type = relative_key is not supported"},
 		{"bert", func(c map[string]any) { c["hidden_act"] = "quick_gelu" }, `hidden_act = "quick_gelu": activation not supported`},
 		{"bert", func(c map[string]any) { c["is_decoder"] = true }, "is_decoder = true is not supported"},

@@ -18,12 +18,7 @@ func (b *graph) xlmrEmbeddings(cfg bertConfig, ids, types string) string {
 		tt = b.op("Gather", []string{table, b.constI64([]int64{0})}, aInt("axis", 0))
 	}
 	emb := b.add(words, tt)
-	// create_position_ids_from_input_ids: cumsum(ids != pad) * (ids != pad) + pad.
-	pad := b.constI64([]int64{int64(cfg.pad)})
-	notPad := b.cast(b.op("Not", []string{b.op("Equal", []string{ids, pad})}), pb.TensorProto_INT64)
-	cum := b.op("CumSum", []string{notPad, b.constI64([]int64{1})})
-	posIDs := b.add(b.mul(cum, notPad), pad)
-	pos := b.embedding(posIDs, "embeddings.position_embeddings", cfg.maxPos, cfg.hidden)
+	pos := b.embedding(b.paddedPositions(ids, cfg.pad), "embeddings.position_embeddings", cfg.maxPos, cfg.hidden)
 	emb = b.add(emb, pos)
 	return b.layerNorm(emb, "embeddings.LayerNorm", cfg.hidden, cfg.eps, true)
 }
@@ -53,4 +48,13 @@ func buildXLMRoberta(b *graph, c *config, head bool) {
 	b.prefix = ""
 	x := b.op("Tanh", []string{b.linear(b.firstToken(h), "classifier.dense", cfg.hidden, cfg.hidden, true)})
 	b.output(b.linear(x, "classifier.out_proj", cfg.hidden, c.numLabels(), true), "logits", "batch", c.numLabels())
+}
+
+// paddedPositions is create_position_ids_from_input_ids (RoBERTa, XLM-R,
+// LUKE): cumsum(ids != pad) * (ids != pad) + pad.
+func (b *graph) paddedPositions(ids string, padID int) string {
+	pad := b.constI64([]int64{int64(padID)})
+	notPad := b.cast(b.op("Not", []string{b.op("Equal", []string{ids, pad})}), pb.TensorProto_INT64)
+	cum := b.op("CumSum", []string{notPad, b.constI64([]int64{1})})
+	return b.add(b.mul(cum, notPad), pad)
 }

@@ -85,6 +85,15 @@ FIXTURES = [
         "num_attention_heads": 2, "num_hidden_layers": 2, "pad_token_id": 1,
         "type_vocab_size": 1, "vocab_size": VOCAB,
         "id2label": {"0": "LABEL_0"}, "label2id": {"LABEL_0": 0}}),
+    # pkshatech/GLuCoSE-base-ja (LukeModel, word inputs only; entity tables kept tiny).
+    dict(name="luke", cls="LukeModel", dtype="float32", shard=None, types=False, config={
+        "architectures": ["LukeModel"], "model_type": "luke",
+        "attention_probs_dropout_prob": 0.1, "bos_token_id": 0, "entity_emb_size": 16,
+        "entity_vocab_size": 4, "eos_token_id": 2, "hidden_act": "gelu", "hidden_dropout_prob": 0.1,
+        "hidden_size": 32, "intermediate_size": 64, "layer_norm_eps": 1e-05,
+        "max_position_embeddings": 66, "num_attention_heads": 2, "num_hidden_layers": 2,
+        "pad_token_id": 1, "type_vocab_size": 1, "use_entity_aware_attention": True,
+        "vocab_size": VOCAB}),
     # cl-nagoya/ruri-v3-30m (ModernBertModel): Hub-style keys, 4 layers so that
     # layers 0 and 3 are global, a 16-token window so that the test inputs
     # (up to 30 tokens) reach the sliding mask.
