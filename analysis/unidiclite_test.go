@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -142,6 +144,65 @@ func TestUniDicLiteReference(t *testing.T) {
 				break
 			}
 			t.Error(d)
+		}
+	}
+}
+
+// TestUniDicLiteFiles checks that unidic-lite's char.bin equals
+// chardef/unidic.def and its matrix.bin kagome's connection matrix, so
+// that only the lexicon and unk.dic need the data in unidiclite/. It reads
+// the unidic-lite dicdir named by JRETRIEVE_UNIDIC_LITE_DIR (pip install
+// unidic-lite==1.0.8; python -c 'import unidic_lite; print(unidic_lite.DICDIR)').
+func TestUniDicLiteFiles(t *testing.T) {
+	dir := os.Getenv("JRETRIEVE_UNIDIC_LITE_DIR")
+	if dir == "" {
+		t.Skip("JRETRIEVE_UNIDIC_LITE_DIR not set (unidic-lite's dicdir)")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "char.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := parseCharDef("unidic.def", unidicCharDef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int(binary.LittleEndian.Uint32(b))
+	for i := 0; i < n; i++ {
+		if name := string(bytes.TrimRight(b[4+32*i:4+32*i+32], "\x00")); name != ct.names[i] {
+			t.Fatalf("char.bin category %d = %s, chardef/unidic.def %s", i, name, ct.names[i])
+		}
+	}
+	tab := b[4+32*n:]
+	if len(tab) != 4*0xFFFF {
+		t.Fatalf("char.bin table has %d bytes", len(tab))
+	}
+	for r := 0; r < 0xFFFF; r++ {
+		v := binary.LittleEndian.Uint32(tab[4*r:])
+		want := charInfo{typ: v & (1<<18 - 1), def: uint8(v >> 18), length: uint8(v >> 26 & 15), group: v>>30&1 == 1, invoke: v>>31 == 1}
+		if got := ct.info[r]; got != want {
+			t.Fatalf("U+%04X: chardef/unidic.def %+v, char.bin %+v", r, got, want)
+		}
+	}
+	m, err := os.ReadFile(filepath.Join(dir, "matrix.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := loadDict(Uni, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, rs := int(binary.LittleEndian.Uint16(m)), int(binary.LittleEndian.Uint16(m[2:]))
+	if ls != d.connRows || len(m) != 4+2*ls*rs {
+		t.Fatalf("matrix.bin %dx%d (%d bytes), kagome %d rows", ls, rs, len(m), d.connRows)
+	}
+	// MeCab: matrix[l + lsize*r] is the cost from a node with right id l
+	// to a node with left id r.
+	for r := 0; r < rs; r++ {
+		for l := 0; l < ls; l++ {
+			v := int16(binary.LittleEndian.Uint16(m[4+2*(l+ls*r):]))
+			if got := d.cost(int16(l), int16(r)); got != int64(v) {
+				t.Fatalf("connection %d -> %d: kagome %d, matrix.bin %d", l, r, got, v)
+			}
 		}
 	}
 }
