@@ -122,6 +122,7 @@ func decodeJSONCell(raw json.RawMessage, kind colKind, out *cell) error {
 		out.n = n
 	case kindID:
 		if raw[0] == '"' {
+			out.isInt = false
 			return json.Unmarshal(raw, &out.s)
 		}
 		n, err := strconv.ParseInt(string(raw), 10, 64)
@@ -129,6 +130,36 @@ func decodeJSONCell(raw json.RawMessage, kind colKind, out *cell) error {
 			return wrong()
 		}
 		out.s = strconv.FormatInt(n, 10)
+		out.isInt = true
+	case kindFloat:
+		f, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return wrong()
+		}
+		out.f = f
+	case kindIDList:
+		if raw[0] != '[' {
+			// a single id reads as a list of one
+			if err := decodeJSONCell(raw, kindID, out); err != nil {
+				return err
+			}
+			out.list = []string{out.s}
+			return nil
+		}
+		var l []json.RawMessage
+		if err := json.Unmarshal(raw, &l); err != nil {
+			return wrong()
+		}
+		out.list = make([]string, len(l))
+		out.isInt = true
+		for i, e := range l {
+			var c cell
+			if err := decodeJSONCell(e, kindID, &c); err != nil {
+				return fmt.Errorf("element %d: %w", i, err)
+			}
+			out.list[i] = c.s
+			out.isInt = out.isInt && c.isInt
+		}
 	case kindStringList:
 		if raw[0] != '[' {
 			return wrong()

@@ -20,6 +20,8 @@ const (
 	kindInt                       // integer (INT32/INT64; BOOLEAN as 0/1)
 	kindID                        // identifier: string, or integer formatted in decimal
 	kindStringList                // list of strings
+	kindFloat                     // number (FLOAT/DOUBLE/INT32/INT64)
+	kindIDList                    // list of identifiers (strings, or integers in decimal)
 )
 
 func (k colKind) String() string {
@@ -30,6 +32,10 @@ func (k colKind) String() string {
 		return "an integer"
 	case kindID:
 		return "a string or integer id"
+	case kindFloat:
+		return "a number"
+	case kindIDList:
+		return "a list of strings or integers"
 	default:
 		return "a list of strings"
 	}
@@ -48,7 +54,10 @@ type column struct {
 type cell struct {
 	s    string
 	n    int64
+	f    float64
 	list []string
+	// isInt: a kindID value, or every element of a kindIDList, was an integer.
+	isInt bool
 }
 
 // table yields rows of the requested columns from a parquet or JSONL file.

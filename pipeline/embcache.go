@@ -252,6 +252,14 @@ func (c *EmbeddingCache) Close() error {
 // ignored when c is not nil).
 func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(context.Context, []string) ([]float32, error),
 	texts []string, chunk, workers int, progress func(done int)) ([]float32, error) {
+	out, _, err := embedCached(ctx, c, dim, fn, texts, chunk, workers, progress)
+	return out, err
+}
+
+// embedCached is EmbedCached, also returning how many of texts came from
+// the cache.
+func embedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(context.Context, []string) ([]float32, error),
+	texts []string, chunk, workers int, progress func(done int)) (_ []float32, hits int, _ error) {
 	d := dim
 	if c != nil {
 		d = c.key.Dim
@@ -270,6 +278,7 @@ func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(contex
 		}
 		where[t] = append(where[t], i)
 	}
+	hits = done
 	if progress != nil {
 		progress(done)
 	}
@@ -336,10 +345,10 @@ func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(contex
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, hits, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, hits, err
 	}
-	return out, nil
+	return out, hits, nil
 }

@@ -166,10 +166,12 @@ func weightBytes(onnxPath string, named bool) int64 {
 	}
 	var n int64
 	for _, e := range ents {
-		if e.IsDir() || (named && !strings.HasPrefix(e.Name(), base)) {
+		if named && !strings.HasPrefix(e.Name(), base) {
 			continue
 		}
-		if fi, err := e.Info(); err == nil {
+		// Stat, not the entry's Lstat: Hugging Face snapshot files are
+		// symbolic links into the blob store.
+		if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && fi.Mode().IsRegular() {
 			n += fi.Size()
 		}
 	}

@@ -90,7 +90,9 @@ func Init(library string) error {
 		return err
 	}
 	ortgo.SetSharedLibraryPath(lib)
-	if err := ortgo.InitializeEnvironment(ortgo.WithLogLevelError()); err != nil {
+	// Fatal only: ORT's own (coloured) log lines would repeat on stderr
+	// what every call already returns as an error; a library never prints.
+	if err := ortgo.InitializeEnvironment(ortgo.WithLogLevelFatal()); err != nil {
 		return fmt.Errorf("ort: initialize %s: %w", lib, err)
 	}
 	envLib = lib
