@@ -145,3 +145,30 @@ func TestSaveRefusesForeignDirectory(t *testing.T) {
 		t.Error("the user's file was touched")
 	}
 }
+
+// Saving through a symbolic link replaces the directory it names and keeps
+// the link.
+func TestSaveThroughSymlink(t *testing.T) {
+	ctx := context.Background()
+	st, err := rag.Build(ctx, passages, rag.BuildOptions{NoBM25: true, Embedder: ragtest.New(8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := t.TempDir()
+	real, link := filepath.Join(base, "real"), filepath.Join(base, "link")
+	if err := st.Save(real); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(link); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi, err)
+	}
+	if _, err := rag.Open(ctx, link, rag.OpenOptions{}); err != nil {
+		t.Error(err)
+	}
+}

@@ -41,6 +41,11 @@ func LockDir(dir string) (*DirLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rag: %w", err)
 	}
+	// A symbolic link to the store is followed: the directory it names is
+	// the one replaced (not the link).
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return nil, fmt.Errorf("rag: %w", err)
 	}
