@@ -57,6 +57,9 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *k <= 0 {
 		return fmt.Errorf("%w: -k must be positive", errUsage)
 	}
+	if err := checkArgs(pos); err != nil {
+		return err
+	}
 	query := strings.Join(pos, " ")
 	st, err := rag.Open(ctx, *index, rag.OpenOptions{})
 	if err != nil {

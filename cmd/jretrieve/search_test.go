@@ -139,3 +139,20 @@ func TestSearchRecordedModelMoved(t *testing.T) {
 		t.Errorf("missing --model: exit %d: %s", code, errb.String())
 	}
 }
+
+func TestSearchRejectsInvalidUTF8(t *testing.T) {
+	notes := writeNotes(t)
+	idx := filepath.Join(t.TempDir(), "idx")
+	var out, errb bytes.Buffer
+	if code := runMain(context.Background(), []string{"index", "-q", "--out", idx, notes}, &out, &errb); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	for _, mode := range []string{"bm25", "hybrid"} {
+		code := runMain(context.Background(), []string{"search", "--index", idx, "--mode", mode, "湖\xff"}, &out, &errb)
+		if code != 1 || !strings.Contains(errb.String(), "argument 1: text is not valid UTF-8") {
+			t.Errorf("%s: exit %d, %q", mode, code, errb.String())
+		}
+		errb.Reset()
+	}
+}
