@@ -556,7 +556,11 @@ func (x *executor) embed(ctx context.Context, m *Model, role string, texts []str
 	if c != nil {
 		defer c.Close()
 	}
-	bar := x.opt.Progress.Start(fmt.Sprintf("%s embedding %s", m.Name, map[string]string{"query": "queries", "document": "documents"}[role]), len(texts))
+	label := fmt.Sprintf("%s embedding %s", m.Name, map[string]string{"query": "queries", "document": "documents"}[role])
+	if c != nil && c.Dropped() > 0 {
+		label += fmt.Sprintf(" (%d damaged or old cache records dropped, embedded again)", c.Dropped())
+	}
+	bar := x.opt.Progress.Start(label, len(texts))
 	defer bar.Done()
 	vecs, hits, err := embedCached(ctx, c, m.Embedder.Dim(), fn, texts, x.opt.EmbedChunk, x.opt.Workers, bar.Set)
 	x.texts += len(texts)
