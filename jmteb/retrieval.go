@@ -129,10 +129,18 @@ func Retrieval(ctx context.Context, corpus vecsim.Matrix, docIDs []string, val, 
 	return r, nil
 }
 
+// maxScanChunk bounds the documents packed into one vecsim.Flat at a time.
+const maxScanChunk = 1 << 16
+
 // searchChunked returns, per query, the corpus rows of the k best
 // documents under fn, best first (ties: lower row first), scanning the
 // corpus in chunks through vecsim.Flat.
 func searchChunked(ctx context.Context, corpus, queries vecsim.Matrix, fn string, k, chunk, threads int) ([][]int, error) {
+	// The merged lists do not depend on the chunk size (ties are broken
+	// by row in every chunk and in the merge), so large JMTEB chunks are
+	// scanned in pieces of at most maxScanChunk documents: the index
+	// copy stays small next to the corpus.
+	chunk = min(chunk, maxScanChunk)
 	q, dim := transformQueries(queries, fn), queries.Dim
 	if fn == "euclidean_distance" {
 		dim++
