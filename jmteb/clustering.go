@@ -65,7 +65,8 @@ func Clustering(ctx context.Context, val, test LabeledSet, opt ClusteringOptions
 		algs = clusteringOrder
 	}
 	k := len(sortedLabels(test.Y))
-	r := &Result{Metric: "v_measure_score", OptimalKey: "optimal_clustering_model_name", Val: map[string]Scores{}, Order: algs}
+	r := &Result{Metric: "v_measure_score", OptimalKey: "optimal_clustering_model_name", Val: map[string]Scores{}, Order: algs,
+		MetricOrder: []string{"v_measure_score", "homogeneity_score", "completeness_score"}}
 	score := func(s LabeledSet, alg string) (Scores, error) {
 		p, err := Cluster(ctx, alg, s.X, min(k, s.X.Rows), opt.Seed)
 		if err != nil {

@@ -88,6 +88,13 @@ func Retrieval(ctx context.Context, corpus vecsim.Matrix, docIDs []string, val, 
 	}
 	metric := "ndcg@" + strconv.Itoa(opt.NDCGAtK[0])
 	r := &Result{Metric: metric, OptimalKey: "optimal_distance_metric", Val: map[string]Scores{}, Order: retrievalFunctions}
+	for _, k := range opt.AccuracyAtK {
+		r.MetricOrder = append(r.MetricOrder, "accuracy@"+strconv.Itoa(k))
+	}
+	for _, k := range opt.NDCGAtK {
+		r.MetricOrder = append(r.MetricOrder, "ndcg@"+strconv.Itoa(k))
+	}
+	r.MetricOrder = append(r.MetricOrder, "mrr@"+strconv.Itoa(maxK))
 	score := func(sp RetrievalSplit, fn string) (Scores, error) {
 		hits, err := searchChunked(ctx, corpus, sp.Queries, fn, maxK, opt.DocChunkSize, opt.Threads)
 		if err != nil {

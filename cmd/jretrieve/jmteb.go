@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -129,7 +128,7 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return fmt.Errorf("model %s: %w", name, err)
 			}
 			s.Add(t.Category(), t.Name, r)
-			b, err := json.MarshalIndent(r.Details(), "", "    ")
+			b, err := r.MarshalJSON()
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.Name, err)
 			}
