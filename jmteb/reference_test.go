@@ -48,7 +48,8 @@ type reference struct {
 		Expected  refExpected
 	}
 	Retrieval []struct {
-		DocChunkSize int `json:"doc_chunk_size"`
+		DocChunkSize int   `json:"doc_chunk_size"`
+		AccuracyAtK  []int `json:"accuracy_at_k"`
 		Corpus       [][]float64
 		IDs          []string
 		Val, Test    refRetrievalSplit
@@ -165,7 +166,7 @@ func TestRetrievalReference(t *testing.T) {
 	for i, c := range ref.Retrieval {
 		r, err := Retrieval(context.Background(), mat(c.Corpus), c.IDs,
 			RetrievalSplit{mat(c.Val.Queries), c.Val.Relevant}, RetrievalSplit{mat(c.Test.Queries), c.Test.Relevant},
-			RetrievalOptions{DocChunkSize: c.DocChunkSize})
+			RetrievalOptions{DocChunkSize: c.DocChunkSize, AccuracyAtK: c.AccuracyAtK})
 		if err != nil {
 			t.Fatal(err)
 		}

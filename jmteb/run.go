@@ -205,11 +205,22 @@ func loadCorpus(ctx context.Context, src Source, enc Encoder, config string) (ve
 	return m, ids, rows, err
 }
 
+// RunOptions select the protocol version and seed the clusterings.
+type RunOptions struct {
+	// Version is the JMTEB protocol: "v1" (default; the published v1
+	// leaderboard) or "v2" (JMTEB 1.4, the 28-task suite), whose
+	// retrieval also records accuracy@20/30/50 and mrr@50 (nDCG@10 is the
+	// same).
+	Version string
+	Seed    uint64
+}
+
 // Run loads a task's splits from src, embeds them with enc and runs its
 // evaluator. Classification, clustering, STS and pair-classification
 // texts are embedded as queries; retrieval and reranking documents as
 // documents.
-func Run(ctx context.Context, t Task, src Source, enc Encoder, seed uint64) (*Result, error) {
+func Run(ctx context.Context, t Task, src Source, enc Encoder, opt RunOptions) (*Result, error) {
+	seed := opt.Seed
 	wrap := func(r *Result, err error) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Name, err)
@@ -272,7 +283,11 @@ func Run(ctx context.Context, t Task, src Source, enc Encoder, seed uint64) (*Re
 			}
 			splits[i] = RetrievalSplit{Queries: q, Relevant: rel}
 		}
-		return wrap(Retrieval(ctx, corpus, ids, splits[0], splits[1], RetrievalOptions{DocChunkSize: t.DocChunkSize}))
+		ro := RetrievalOptions{DocChunkSize: t.DocChunkSize}
+		if opt.Version == "v2" {
+			ro.AccuracyAtK = []int{1, 3, 5, 10, 20, 30, 50}
+		}
+		return wrap(Retrieval(ctx, corpus, ids, splits[0], splits[1], ro))
 	case KindReranking:
 		corpus, _, rows, err := loadCorpus(ctx, src, enc, t.CorpusConfig)
 		if err != nil {

@@ -52,7 +52,7 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var models multiFlag
 	fs.Var(&models, "model", "embedder: an ONNX model `directory` or catalog name (repeatable)")
 	tasks := fs.String("tasks", "", "comma-separated task `names` (default: the --task-set)")
-	set := fs.String("task-set", "v1", "task `set`: v1 (16 tasks) or v2 (28 tasks)")
+	set := fs.String("task-set", "v1", "task `set` and protocol: v1 (16 tasks) or v2 (28 tasks, JMTEB 1.4)")
 	published := fs.String("published", "", "published results: a summary.json or a `dir` of <org>/<model>/summary.json")
 	out := fs.String("out", "jretrieve-out/jmteb", "output `dir`")
 	cacheDir := fs.String("cache", defaultCacheDir("embeddings"), "embedding cache `dir` (empty: no cache)")
@@ -79,6 +79,8 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	// --task-set also selects the protocol of --tasks (v2: JMTEB 1.4's)
+	version := *set
 	hopt := hub.FromEnv()
 	if !*quiet && isTerminal(stderr) {
 		bars := &downloadBars{w: stderr}
@@ -117,7 +119,7 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if !*quiet {
 				fmt.Fprintf(stderr, "jretrieve jmteb: %s: %s (%s)\n", name, t.Name, t.Category())
 			}
-			r, err := jmteb.Run(ctx, t, src, enc, *seed)
+			r, err := jmteb.Run(ctx, t, src, enc, jmteb.RunOptions{Version: version, Seed: *seed})
 			if err != nil {
 				if m.Close != nil {
 					m.Close()
