@@ -285,6 +285,7 @@ func TestJMTEBCommand(t *testing.T) {
 	if *gets != n {
 		t.Errorf("second run downloaded %d files again", *gets-n)
 	}
+	t.Logf("table:\n%s", out)
 	if len(first) == 0 || !strings.Contains(out, "published") || !strings.Contains(out, "Avg. STS") {
 		t.Errorf("table:\n%s", out)
 	}
