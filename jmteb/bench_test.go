@@ -43,3 +43,28 @@ func BenchmarkRetrieval(b *testing.B) {
 	}
 	b.ReportMetric(float64(4*nq*n)/b.Elapsed().Seconds()*float64(b.N), "pairs/s")
 }
+
+// BenchmarkClustering: each algorithm on 3,000 x 768 (unit-norm blobs,
+// 10 clusters); bench/jmteb.sh compares 10,000 x 768 with scikit-learn.
+func BenchmarkClustering(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n, d, k = 3000, 768, 10
+	centers := randMatrix(rng, k, d)
+	x := vecsim.NewMatrix(n, d)
+	for i := 0; i < n; i++ {
+		c := centers.Row(i % k)
+		for j := range d {
+			x.Data[i*d+j] = 0.15*c[j] + float32(rng.NormFloat64())
+		}
+	}
+	x.NormalizeRows()
+	for _, alg := range clusteringOrder {
+		b.Run(alg, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Cluster(context.Background(), alg, x, k, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -57,18 +57,12 @@ func Birch(ctx context.Context, x vecsim.Matrix, k int) ([]int, error) {
 			return nil, err
 		}
 	}
+	cd := newDense64(centroids, x.Dim)
+	near := nearest(newDense64(X, x.Dim), cd)
 	labels := make([]int, len(X))
-	parallelFor(len(X), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			b, bd := 0, math.Inf(1)
-			for c, ctr := range centroids {
-				if d := sqDist(X[i], ctr); d < bd {
-					b, bd = c, d
-				}
-			}
-			labels[i] = groups[b]
-		}
-	})
+	for i, c := range near {
+		labels[i] = groups[c]
+	}
 	return labels, nil
 }
 
