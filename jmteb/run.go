@@ -3,6 +3,7 @@ package jmteb
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,6 +82,29 @@ func (s *HubSource) Files(ctx context.Context, config, split string) ([]string, 
 		}
 		out = append(out, p)
 	}
+	return out, nil
+}
+
+// DirSource reads splits from a local directory in the same layout:
+// <dir>/<config>/<split>/*.parquet (or *.jsonl), or
+// <dir>/<config>/<split>-*.parquet (or .jsonl), for data exported with
+// Python's datasets library (Dataset.to_parquet / to_json(lines=True)).
+type DirSource string
+
+// Files lists the split's files, sorted.
+func (d DirSource) Files(_ context.Context, config, split string) ([]string, error) {
+	var out []string
+	for _, pat := range []string{"%s/%s/*.parquet", "%s/%s/*.jsonl", "%s/%s-*.parquet", "%s/%s-*.jsonl"} {
+		m, err := filepath.Glob(filepath.Join(string(d), fmt.Sprintf(pat, config, split)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m...)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no parquet or jsonl files for config %q split %q (want %s/%s/*.parquet)", string(d), config, split, config, split)
+	}
+	sort.Strings(out)
 	return out, nil
 }
 

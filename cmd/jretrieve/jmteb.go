@@ -30,8 +30,11 @@ on each embedder: retrieval and reranking (nDCG@10), STS (Spearman),
 classification (macro-F1 of k-NN or logistic regression, chosen on the
 validation split), clustering (V-measure of the best of four algorithms)
 and pair classification (binary F1). Datasets are read from the parquet
-export of the Hub dataset sbintuitions/JMTEB into the Hugging Face cache;
-embeddings go through the same cache as jretrieve eval.
+export of the Hub dataset sbintuitions/JMTEB (files
+<config>/<split>/*.parquet at refs/convert/parquet; --dataset-repo and
+--revision choose another) into the Hugging Face cache, or from a local
+directory in that layout (--data); embeddings go through the same cache as
+jretrieve eval.
 
 Writes <out>/<model>/summary.json in JMTEB's exact format (it drops into
 JMTEB's docs/results and make_leaderboard.py) and
@@ -62,6 +65,9 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxLen := fs.Int("max-length", 512, "token limit (0: the model's own)")
 	backend := fs.String("backend", "auto", "inference `backend`: ort, go or auto")
 	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so")
+	repo := fs.String("dataset-repo", jmteb.HubRepo, "Hub dataset `repo` holding the tasks' parquet files")
+	revision := fs.String("revision", jmteb.HubRevision, "`revision` of --dataset-repo")
+	dataDir := fs.String("data", "", "read the tasks from a local `dir` (<config>/<split>/*.parquet or *.jsonl) instead of the Hub")
 	seed := fs.Uint64("seed", 0, "`seed` of the k-means clusterings (JMTEB leaves them unseeded)")
 	quiet := fs.Bool("q", false, "no progress output")
 	if err := fs.Parse(args); err != nil {
@@ -87,7 +93,10 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		hopt.Progress = bars.report
 	}
 	client := hub.New(hopt)
-	src := &jmteb.HubSource{Client: client}
+	var src jmteb.Source = &jmteb.HubSource{Client: client, Repo: *repo, Revision: *revision}
+	if *dataDir != "" {
+		src = jmteb.DirSource(*dataDir)
+	}
 	be := *backend
 	if be == "auto" {
 		be = "ort"
