@@ -15,6 +15,9 @@ import (
 // k groups (each centroid its own group when there are fewer than k), and
 // each row takes the group of its nearest centroid.
 func Birch(ctx context.Context, x vecsim.Matrix, k int) ([]int, error) {
+	if err := checkK(x, k); err != nil {
+		return nil, err
+	}
 	const threshold, branching = 0.5, 50
 	X := rowsF64(x)
 	root := &cfNode{leaf: true}

@@ -30,8 +30,8 @@ type ClusteringOptions struct {
 // Cluster runs one of JMTEB's clustering algorithms with k clusters and
 // returns a label per row.
 func Cluster(ctx context.Context, name string, x vecsim.Matrix, k int, seed uint64) ([]int, error) {
-	if k < 1 || k > x.Rows {
-		return nil, fmt.Errorf("jmteb: %d clusters for %d rows", k, x.Rows)
+	if err := checkK(x, k); err != nil {
+		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x4a4d544542))
 	switch name {
@@ -92,6 +92,16 @@ func Clustering(ctx context.Context, val, test LabeledSet, opt ClusteringOptions
 	return r, nil
 }
 
+func checkK(x vecsim.Matrix, k int) error {
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	if k < 1 || k > x.Rows {
+		return fmt.Errorf("jmteb: %d clusters for %d rows", k, x.Rows)
+	}
+	return nil
+}
+
 // rowsF64 converts the matrix to float64 rows (scikit-learn and scipy
 // compute these algorithms in float64 on JMTEB's float32 embeddings... or
 // float32 where noted).
@@ -149,6 +159,9 @@ func parallelFor(n int, fn func(lo, hi int)) {
 // float64 matrix (twice scipy's condensed one, 800 MB for 10,000 rows) so
 // that every scan reads one contiguous row.
 func Ward(ctx context.Context, x vecsim.Matrix, k int) ([]int, error) {
+	if err := checkK(x, k); err != nil {
+		return nil, err
+	}
 	n := x.Rows
 	if n == 1 {
 		return []int{0}, nil
@@ -343,6 +356,9 @@ func kmeansPlusPlus(X [][]float64, k int, rng *rand.Rand) [][]float64 {
 // stopped after 10 steps without improvement of the smoothed batch
 // inertia; finally every row gets its nearest center.
 func MiniBatchKMeans(ctx context.Context, x vecsim.Matrix, k int, rng *rand.Rand) ([]int, error) {
+	if err := checkK(x, k); err != nil {
+		return nil, err
+	}
 	X := rowsF64(x)
 	n := len(X)
 	batch := min(1024, n)
@@ -535,6 +551,9 @@ func lloyd(X, centers [][]float64, maxIter int, tol float64) []int {
 // distinct rows, Lloyd iterations, at most 300, tolerance 1e-4 x the mean
 // feature variance).
 func BisectingKMeans(ctx context.Context, x vecsim.Matrix, k int, rng *rand.Rand) ([]int, error) {
+	if err := checkK(x, k); err != nil {
+		return nil, err
+	}
 	X := rowsF64(x)
 	n, d := len(X), x.Dim
 	// tolerance: mean of the per-feature variances x 1e-4
