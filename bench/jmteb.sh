@@ -9,7 +9,8 @@
 # $JMTEB_BENCH_DIR (default /tmp/jmteb-bench-N-D-K): train N rows, val N/5
 # (classification: fit on train, predict val), clus N rows (clustering).
 # Both sides use 2 threads (GOMAXPROCS=2; OMP/OpenBLAS threads 2).
-# Prints one JSON line per step and side; timings are wall seconds.
+# Prints one JSON line per step and side: wall seconds and process CPU seconds
+# (user+system, all threads), the fairer number on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-10000}

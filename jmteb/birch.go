@@ -15,6 +15,9 @@ import (
 // k groups (each centroid its own group when there are fewer than k), and
 // each row takes the group of its nearest centroid.
 func Birch(ctx context.Context, x vecsim.Matrix, k int) ([]int, error) {
+	if err := checkK(x, k); err != nil {
+		return nil, err
+	}
 	const threshold, branching = 0.5, 50
 	X := rowsF64(x)
 	root := &cfNode{leaf: true}
@@ -57,18 +60,12 @@ func Birch(ctx context.Context, x vecsim.Matrix, k int) ([]int, error) {
 			return nil, err
 		}
 	}
+	cd := newDense64(centroids, x.Dim)
+	near := nearest(newDense64(X, x.Dim), cd)
 	labels := make([]int, len(X))
-	parallelFor(len(X), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			b, bd := 0, math.Inf(1)
-			for c, ctr := range centroids {
-				if d := sqDist(X[i], ctr); d < bd {
-					b, bd = c, d
-				}
-			}
-			labels[i] = groups[b]
-		}
-	})
+	for i, c := range near {
+		labels[i] = groups[c]
+	}
 	return labels, nil
 }
 

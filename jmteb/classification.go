@@ -61,7 +61,7 @@ func Classification(ctx context.Context, train, val, test LabeledSet) (*Result, 
 		return nil, err
 	}
 	clfs := DefaultClassifiers()
-	r := &Result{Metric: "macro_f1", OptimalKey: "optimal_classifier_name", Val: map[string]Scores{}, Order: classifierOrder}
+	r := &Result{Metric: "macro_f1", OptimalKey: "optimal_classifier_name", Val: map[string]Scores{}, Order: classifierOrder, MetricOrder: []string{"accuracy", "macro_f1"}}
 	for _, name := range classifierOrder {
 		if err := clfs[name].Fit(ctx, train.X, train.Y); err != nil {
 			return nil, fmt.Errorf("jmteb: classifier %s: %w", name, err)

@@ -95,7 +95,8 @@ func PairClassification(val PairSet, valLabels []int, test PairSet, testLabels [
 			return nil, fmt.Errorf("jmteb: pair classification needs both labels 0 and 1 in each split")
 		}
 	}
-	r := &Result{Metric: "binary_f1", OptimalKey: "optimal_distance_metric", Val: map[string]Scores{}, Order: pairFunctions}
+	r := &Result{Metric: "binary_f1", OptimalKey: "optimal_distance_metric", Val: map[string]Scores{}, Order: pairFunctions,
+		MetricOrder: []string{"accuracy", "accuracy_threshold", "binary_f1", "binary_f1_threshold"}}
 	for _, fn := range pairFunctions {
 		s := pairScores(fn, val)
 		high := fn == "dot_similarities"

@@ -48,7 +48,8 @@ type reference struct {
 		Expected  refExpected
 	}
 	Retrieval []struct {
-		DocChunkSize int `json:"doc_chunk_size"`
+		DocChunkSize int   `json:"doc_chunk_size"`
+		AccuracyAtK  []int `json:"accuracy_at_k"`
 		Corpus       [][]float64
 		IDs          []string
 		Val, Test    refRetrievalSplit
@@ -165,7 +166,7 @@ func TestRetrievalReference(t *testing.T) {
 	for i, c := range ref.Retrieval {
 		r, err := Retrieval(context.Background(), mat(c.Corpus), c.IDs,
 			RetrievalSplit{mat(c.Val.Queries), c.Val.Relevant}, RetrievalSplit{mat(c.Test.Queries), c.Test.Relevant},
-			RetrievalOptions{DocChunkSize: c.DocChunkSize})
+			RetrievalOptions{DocChunkSize: c.DocChunkSize, AccuracyAtK: c.AccuracyAtK})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,5 +309,35 @@ func TestVMeasure(t *testing.T) {
 	h, c, v := VMeasure([]int{0, 0, 1, 1, 2, 2}, []int{0, 0, 1, 2, 2, 2})
 	if !near(h, 0.7103099178571525, 1e-12) || !near(c, 0.7715561736794712, 1e-12) || !near(v, 0.739667376800759, 1e-12) {
 		t.Errorf("VMeasure = %v %v %v", h, c, v)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	ctx := context.Background()
+	x := vecsim.NewMatrix(3, 2)
+	for _, alg := range clusteringOrder {
+		if _, err := Cluster(ctx, alg, x, 4, 0); err == nil {
+			t.Errorf("%s: 4 clusters of 3 rows accepted", alg)
+		}
+	}
+	if _, err := Ward(ctx, x, 0); err == nil {
+		t.Error("Ward: 0 clusters accepted")
+	}
+	bad := vecsim.Matrix{Rows: 2, Dim: 2, Data: make([]float32, 3)}
+	if _, err := STS(PairSet{bad, bad}, []float64{1, 2}, PairSet{bad, bad}, []float64{1, 2}); err == nil {
+		t.Error("STS: malformed matrix accepted")
+	}
+	ok := vecsim.NewMatrix(2, 2)
+	if _, err := PairClassification(PairSet{ok, ok}, []int{1, 1}, PairSet{ok, ok}, []int{0, 1}); err == nil {
+		t.Error("pair classification with one label accepted")
+	}
+	if _, err := Reranking(ok, RerankingSplit{ok, [][]int{{0}, {5}}, [][]float64{{1}, {1}}}, RerankingSplit{ok, [][]int{{0}, {1}}, [][]float64{{1}, {1}}}, nil); err == nil {
+		t.Error("reranking: candidate outside the corpus accepted")
+	}
+	if _, err := Reranking(ok, RerankingSplit{ok, [][]int{{0}, {1}}, [][]float64{{0}, {1}}}, RerankingSplit{ok, [][]int{{0}, {1}}, [][]float64{{1}, {1}}}, nil); err == nil {
+		t.Error("reranking: query without relevant candidate accepted")
+	}
+	if _, err := Classification(ctx, LabeledSet{ok, []int{0, 0}}, LabeledSet{ok, []int{0, 1}}, LabeledSet{ok, []int{0, 1}}); err == nil {
+		t.Error("classification with one training class accepted")
 	}
 }

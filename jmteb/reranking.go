@@ -65,6 +65,9 @@ func Reranking(corpus vecsim.Matrix, val, test RerankingSplit, ndcgAtK []int) (*
 	}
 	metric := "ndcg@" + strconv.Itoa(ndcgAtK[0])
 	r := &Result{Metric: metric, OptimalKey: "optimal_distance_metric", Val: map[string]Scores{}, Order: retrievalFunctions}
+	for _, k := range ndcgAtK {
+		r.MetricOrder = append(r.MetricOrder, "ndcg@"+strconv.Itoa(k))
+	}
 	score := func(sp RerankingSplit, fn string) Scores {
 		order := make([][]int, len(sp.Candidates))
 		for i, c := range sp.Candidates {

@@ -1,8 +1,10 @@
 package jmteb
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/jretrieve/jretrieve/vecsim"
 )
@@ -26,20 +28,77 @@ type Result struct {
 	Val   map[string]Scores
 	Order []string
 	Test  map[string]Scores
+	// MetricOrder is the order in which JMTEB records the metrics.
+	MetricOrder []string
 }
 
-// Details returns the result in the layout of JMTEB's scores_<task>.json
-// ("metric_name", "metric_value", "details").
-func (r *Result) Details() map[string]any {
-	return map[string]any{
-		"metric_name":  r.Metric,
-		"metric_value": r.Value,
-		"details": map[string]any{
-			r.OptimalKey:  r.Optimal,
-			"val_scores":  r.Val,
-			"test_scores": r.Test,
-		},
+// MarshalJSON writes the result as JMTEB's scores_<task>.json
+// (EvaluationResults.as_dict() through json.dump(indent=4)): metric_name,
+// metric_value and details with the choice, val_scores and test_scores,
+// keys in JMTEB's order.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	v, err := PyFloat(r.Value)
+	if err != nil {
+		return nil, err
 	}
+	fmt.Fprintf(&b, "{\n    \"metric_name\": %s,\n    \"metric_value\": %s,\n    \"details\": {\n        %s: %s,\n",
+		pyString(r.Metric), v, pyString(r.OptimalKey), pyString(r.Optimal))
+	scores := func(key string, order []string, m map[string]Scores, last bool) error {
+		fmt.Fprintf(&b, "        %s: {", pyString(key))
+		for i, name := range order {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, "\n            %s: {", pyString(name))
+			for j, metric := range r.metricNames(m[name]) {
+				if j > 0 {
+					b.WriteString(",")
+				}
+				f, err := PyFloat(m[name][metric])
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", name, metric, err)
+				}
+				fmt.Fprintf(&b, "\n                %s: %s", pyString(metric), f)
+			}
+			b.WriteString("\n            }")
+		}
+		b.WriteString("\n        }")
+		if !last {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+		return nil
+	}
+	if err := scores("val_scores", r.Order, r.Val, false); err != nil {
+		return nil, err
+	}
+	if err := scores("test_scores", []string{r.Optimal}, r.Test, true); err != nil {
+		return nil, err
+	}
+	b.WriteString("    }\n}")
+	return b.Bytes(), nil
+}
+
+// metricNames lists the metrics of s in MetricOrder, then any others
+// sorted.
+func (r *Result) metricNames(s Scores) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range r.MetricOrder {
+		if _, ok := s[m]; ok {
+			out = append(out, m)
+			seen[m] = true
+		}
+	}
+	var rest []string
+	for m := range s {
+		if !seen[m] {
+			rest = append(rest, m)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
 }
 
 // best returns the first candidate (in order) with the highest value of

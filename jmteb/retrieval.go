@@ -88,6 +88,13 @@ func Retrieval(ctx context.Context, corpus vecsim.Matrix, docIDs []string, val, 
 	}
 	metric := "ndcg@" + strconv.Itoa(opt.NDCGAtK[0])
 	r := &Result{Metric: metric, OptimalKey: "optimal_distance_metric", Val: map[string]Scores{}, Order: retrievalFunctions}
+	for _, k := range opt.AccuracyAtK {
+		r.MetricOrder = append(r.MetricOrder, "accuracy@"+strconv.Itoa(k))
+	}
+	for _, k := range opt.NDCGAtK {
+		r.MetricOrder = append(r.MetricOrder, "ndcg@"+strconv.Itoa(k))
+	}
+	r.MetricOrder = append(r.MetricOrder, "mrr@"+strconv.Itoa(maxK))
 	score := func(sp RetrievalSplit, fn string) (Scores, error) {
 		hits, err := searchChunked(ctx, corpus, sp.Queries, fn, maxK, opt.DocChunkSize, opt.Threads)
 		if err != nil {
@@ -129,10 +136,18 @@ func Retrieval(ctx context.Context, corpus vecsim.Matrix, docIDs []string, val, 
 	return r, nil
 }
 
+// maxScanChunk bounds the documents packed into one vecsim.Flat at a time.
+const maxScanChunk = 1 << 16
+
 // searchChunked returns, per query, the corpus rows of the k best
 // documents under fn, best first (ties: lower row first), scanning the
 // corpus in chunks through vecsim.Flat.
 func searchChunked(ctx context.Context, corpus, queries vecsim.Matrix, fn string, k, chunk, threads int) ([][]int, error) {
+	// The merged lists do not depend on the chunk size (ties are broken
+	// by row in every chunk and in the merge), so large JMTEB chunks are
+	// scanned in pieces of at most maxScanChunk documents: the index
+	// copy stays small next to the corpus.
+	chunk = min(chunk, maxScanChunk)
 	q, dim := transformQueries(queries, fn), queries.Dim
 	if fn == "euclidean_distance" {
 		dim++

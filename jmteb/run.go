@@ -3,6 +3,7 @@ package jmteb
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,6 +82,29 @@ func (s *HubSource) Files(ctx context.Context, config, split string) ([]string, 
 		}
 		out = append(out, p)
 	}
+	return out, nil
+}
+
+// DirSource reads splits from a local directory in the same layout:
+// <dir>/<config>/<split>/*.parquet (or *.jsonl), or
+// <dir>/<config>/<split>-*.parquet (or .jsonl), for data exported with
+// Python's datasets library (Dataset.to_parquet / to_json(lines=True)).
+type DirSource string
+
+// Files lists the split's files, sorted.
+func (d DirSource) Files(_ context.Context, config, split string) ([]string, error) {
+	var out []string
+	for _, pat := range []string{"%s/%s/*.parquet", "%s/%s/*.jsonl", "%s/%s-*.parquet", "%s/%s-*.jsonl"} {
+		m, err := filepath.Glob(filepath.Join(string(d), fmt.Sprintf(pat, config, split)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m...)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no parquet or jsonl files for config %q split %q (want %s/%s/*.parquet)", string(d), config, split, config, split)
+	}
+	sort.Strings(out)
 	return out, nil
 }
 
@@ -205,11 +229,22 @@ func loadCorpus(ctx context.Context, src Source, enc Encoder, config string) (ve
 	return m, ids, rows, err
 }
 
+// RunOptions select the protocol version and seed the clusterings.
+type RunOptions struct {
+	// Version is the JMTEB protocol: "v1" (default; the published v1
+	// leaderboard) or "v2" (JMTEB 1.4, the 28-task suite), whose
+	// retrieval also records accuracy@20/30/50 and mrr@50 (nDCG@10 is the
+	// same).
+	Version string
+	Seed    uint64
+}
+
 // Run loads a task's splits from src, embeds them with enc and runs its
 // evaluator. Classification, clustering, STS and pair-classification
 // texts are embedded as queries; retrieval and reranking documents as
 // documents.
-func Run(ctx context.Context, t Task, src Source, enc Encoder, seed uint64) (*Result, error) {
+func Run(ctx context.Context, t Task, src Source, enc Encoder, opt RunOptions) (*Result, error) {
+	seed := opt.Seed
 	wrap := func(r *Result, err error) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Name, err)
@@ -272,7 +307,11 @@ func Run(ctx context.Context, t Task, src Source, enc Encoder, seed uint64) (*Re
 			}
 			splits[i] = RetrievalSplit{Queries: q, Relevant: rel}
 		}
-		return wrap(Retrieval(ctx, corpus, ids, splits[0], splits[1], RetrievalOptions{DocChunkSize: t.DocChunkSize}))
+		ro := RetrievalOptions{DocChunkSize: t.DocChunkSize}
+		if opt.Version == "v2" {
+			ro.AccuracyAtK = []int{1, 3, 5, 10, 20, 30, 50}
+		}
+		return wrap(Retrieval(ctx, corpus, ids, splits[0], splits[1], ro))
 	case KindReranking:
 		corpus, _, rows, err := loadCorpus(ctx, src, enc, t.CorpusConfig)
 		if err != nil {

@@ -93,7 +93,7 @@ func STS(val PairSet, valGold []float64, test PairSet, testGold []float64) (*Res
 		sim := stsSimilarity(fn, p)
 		return Scores{"pearson": nan0(Pearson(gold, sim)), "spearman": nan0(Spearman(gold, sim))}
 	}
-	r := &Result{Metric: "spearman", OptimalKey: "optimal_similarity_metric", Val: map[string]Scores{}, Order: stsFunctions}
+	r := &Result{Metric: "spearman", OptimalKey: "optimal_similarity_metric", Val: map[string]Scores{}, Order: stsFunctions, MetricOrder: []string{"pearson", "spearman"}}
 	for _, fn := range stsFunctions {
 		r.Val[fn] = score(val, valGold, fn)
 	}

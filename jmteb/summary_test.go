@@ -3,6 +3,7 @@ package jmteb
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -101,5 +102,50 @@ func TestLeaderboardAverages(t *testing.T) {
 	}
 	if rows != 29 {
 		t.Errorf("checked %d leaderboard rows, want 29", rows)
+	}
+}
+
+// TestResultJSON: scores_<task>.json has JMTEB's as_dict() layout and key
+// order (metric_name, metric_value, details{choice, val_scores,
+// test_scores}), candidates and metrics in the order JMTEB records them.
+func TestResultJSON(t *testing.T) {
+	ref := loadReference(t)
+	s := ref.STS
+	r, err := STS(PairSet{mat(s.Val.A), mat(s.Val.B)}, s.Val.Gold, PairSet{mat(s.Test.A), mat(s.Test.B)}, s.Test.Gold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		MetricName  string  `json:"metric_name"`
+		MetricValue float64 `json:"metric_value"`
+		Details     struct {
+			Optimal string                        `json:"optimal_similarity_metric"`
+			Val     map[string]map[string]float64 `json:"val_scores"`
+			Test    map[string]map[string]float64 `json:"test_scores"`
+		} `json:"details"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if got.MetricName != "spearman" || got.MetricValue != r.Value || got.Details.Optimal != r.Optimal ||
+		len(got.Details.Val) != 4 || got.Details.Test[r.Optimal]["pearson"] != r.Test[r.Optimal]["pearson"] {
+		t.Errorf("scores file:\n%s", b)
+	}
+	order := []string{`"metric_name"`, `"metric_value"`, `"details"`, `"optimal_similarity_metric"`, `"val_scores"`,
+		`"cosine_similarity"`, `"pearson"`, `"spearman"`, `"manhatten_distance"`, `"euclidean_distance"`, `"dot_score"`, `"test_scores"`}
+	pos := -1
+	for _, k := range order {
+		i := strings.Index(string(b[pos+1:]), k)
+		if i < 0 {
+			t.Fatalf("%s missing or out of order in\n%s", k, b)
+		}
+		pos += 1 + i
+	}
+	if !strings.HasPrefix(string(b), "{\n    \"metric_name\": \"spearman\",\n    \"metric_value\": 0.") {
+		t.Errorf("layout:\n%s", b)
 	}
 }

@@ -1,10 +1,13 @@
 package jmteb
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/jretrieve/jretrieve/datasets"
 )
 
 func TestSuites(t *testing.T) {
@@ -98,5 +101,17 @@ func TestTasksMatchDefinitions(t *testing.T) {
 	}
 	if len(s.Entries) != len(v2) {
 		t.Errorf("v2 summary has %d tasks, suite %d", len(s.Entries), len(v2))
+	}
+}
+
+func TestLabels(t *testing.T) {
+	// JMTEB maps non-integer labels by their sorted order
+	got, err := labels([]datasets.Value{{Str: "joy"}, {Str: "anger"}, {Str: "joy"}, {Str: "sad"}})
+	if err != nil || fmt.Sprint(got) != "[1 0 1 2]" {
+		t.Errorf("string labels = %v, %v", got, err)
+	}
+	got, err = labels([]datasets.Value{{Str: "7", IsInt: true}, {Str: "-2", IsInt: true}})
+	if err != nil || fmt.Sprint(got) != "[7 -2]" {
+		t.Errorf("int labels = %v, %v", got, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/jretrieve/jretrieve/jmteb"
@@ -37,8 +38,19 @@ func fail(err error) {
 	os.Exit(1)
 }
 
+// cpu returns the process's user+system CPU time.
+func cpu() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+var cpuStart time.Duration
+
 func out(step string, d time.Duration, kv ...any) {
-	m := map[string]any{"impl": "jretrieve", "step": step, "seconds": float64(d.Milliseconds()) / 1000}
+	c := cpu()
+	m := map[string]any{"impl": "jretrieve", "step": step, "seconds": float64(d.Milliseconds()) / 1000,
+		"cpu_seconds": float64((c - cpuStart).Milliseconds()) / 1000}
 	for i := 0; i+1 < len(kv); i += 2 {
 		m[kv[i].(string)] = kv[i+1]
 	}
@@ -60,6 +72,7 @@ func main() {
 		xv, yv := load(dir, "val")
 		for name, c := range map[string]jmteb.Classifier{"knn_cosine_k_2": &jmteb.KNN{K: 2}} {
 			t := time.Now()
+			cpuStart = cpu()
 			if err := c.Fit(ctx, xtr, ytr); err != nil {
 				fail(err)
 			}
@@ -68,6 +81,7 @@ func main() {
 		}
 		lr := &jmteb.LogReg{}
 		t := time.Now()
+		cpuStart = cpu()
 		if err := lr.Fit(ctx, xtr, ytr); err != nil {
 			fail(err)
 		}
@@ -82,6 +96,7 @@ func main() {
 		}
 		for _, alg := range []string{"MiniBatchKMeans", "AgglomerativeClustering", "BisectingKMeans", "Birch"} {
 			t := time.Now()
+			cpuStart = cpu()
 			p, err := jmteb.Cluster(ctx, alg, x, len(k), 0)
 			if err != nil {
 				fail(err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,8 +30,11 @@ on each embedder: retrieval and reranking (nDCG@10), STS (Spearman),
 classification (macro-F1 of k-NN or logistic regression, chosen on the
 validation split), clustering (V-measure of the best of four algorithms)
 and pair classification (binary F1). Datasets are read from the parquet
-export of the Hub dataset sbintuitions/JMTEB into the Hugging Face cache;
-embeddings go through the same cache as jretrieve eval.
+export of the Hub dataset sbintuitions/JMTEB (files
+<config>/<split>/*.parquet at refs/convert/parquet; --dataset-repo and
+--revision choose another) into the Hugging Face cache, or from a local
+directory in that layout (--data); embeddings go through the same cache as
+jretrieve eval.
 
 Writes <out>/<model>/summary.json in JMTEB's exact format (it drops into
 JMTEB's docs/results and make_leaderboard.py) and
@@ -53,7 +55,7 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var models multiFlag
 	fs.Var(&models, "model", "embedder: an ONNX model `directory` or catalog name (repeatable)")
 	tasks := fs.String("tasks", "", "comma-separated task `names` (default: the --task-set)")
-	set := fs.String("task-set", "v1", "task `set`: v1 (16 tasks) or v2 (28 tasks)")
+	set := fs.String("task-set", "v1", "task `set` and protocol: v1 (16 tasks) or v2 (28 tasks, JMTEB 1.4)")
 	published := fs.String("published", "", "published results: a summary.json or a `dir` of <org>/<model>/summary.json")
 	out := fs.String("out", "jretrieve-out/jmteb", "output `dir`")
 	cacheDir := fs.String("cache", defaultCacheDir("embeddings"), "embedding cache `dir` (empty: no cache)")
@@ -63,6 +65,9 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxLen := fs.Int("max-length", 512, "token limit (0: the model's own)")
 	backend := fs.String("backend", "auto", "inference `backend`: ort, go or auto")
 	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so")
+	repo := fs.String("dataset-repo", jmteb.HubRepo, "Hub dataset `repo` holding the tasks' parquet files")
+	revision := fs.String("revision", jmteb.HubRevision, "`revision` of --dataset-repo")
+	dataDir := fs.String("data", "", "read the tasks from a local `dir` (<config>/<split>/*.parquet or *.jsonl) instead of the Hub")
 	seed := fs.Uint64("seed", 0, "`seed` of the k-means clusterings (JMTEB leaves them unseeded)")
 	quiet := fs.Bool("q", false, "no progress output")
 	if err := fs.Parse(args); err != nil {
@@ -80,13 +85,18 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	// --task-set also selects the protocol of --tasks (v2: JMTEB 1.4's)
+	version := *set
 	hopt := hub.FromEnv()
 	if !*quiet && isTerminal(stderr) {
 		bars := &downloadBars{w: stderr}
 		hopt.Progress = bars.report
 	}
 	client := hub.New(hopt)
-	src := &jmteb.HubSource{Client: client}
+	var src jmteb.Source = &jmteb.HubSource{Client: client, Repo: *repo, Revision: *revision}
+	if *dataDir != "" {
+		src = jmteb.DirSource(*dataDir)
+	}
 	be := *backend
 	if be == "auto" {
 		be = "ort"
@@ -118,7 +128,7 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if !*quiet {
 				fmt.Fprintf(stderr, "jretrieve jmteb: %s: %s (%s)\n", name, t.Name, t.Category())
 			}
-			r, err := jmteb.Run(ctx, t, src, enc, *seed)
+			r, err := jmteb.Run(ctx, t, src, enc, jmteb.RunOptions{Version: version, Seed: *seed})
 			if err != nil {
 				if m.Close != nil {
 					m.Close()
@@ -129,7 +139,7 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return fmt.Errorf("model %s: %w", name, err)
 			}
 			s.Add(t.Category(), t.Name, r)
-			b, err := json.MarshalIndent(r.Details(), "", "    ")
+			b, err := r.MarshalJSON()
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.Name, err)
 			}

@@ -285,6 +285,7 @@ func TestJMTEBCommand(t *testing.T) {
 	if *gets != n {
 		t.Errorf("second run downloaded %d files again", *gets-n)
 	}
+	t.Logf("table:\n%s", out)
 	if len(first) == 0 || !strings.Contains(out, "published") || !strings.Contains(out, "Avg. STS") {
 		t.Errorf("table:\n%s", out)
 	}
@@ -300,6 +301,22 @@ func TestJMTEBCommand(t *testing.T) {
 	jsts, _ := s2.Get("jsts")
 	if !strings.Contains(out, fmt.Sprintf("%+.2f", (jsts.Value-0.5)*100)) {
 		t.Errorf("no diff against the published jsts score:\n%s", out)
+	}
+
+	// The same files from a local directory (--data) give the same scores.
+	data := filepath.Join(dir, "data")
+	for name, b := range files {
+		p := filepath.Join(data, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, b, 0o644)
+	}
+	_, s3, _ := run("v1", filepath.Join(dir, "local"), "--tasks", "jsts,jsick,esci", "--data", data, "--dataset-repo", "nobody/nothing")
+	for _, name := range []string{"jsts", "jsick", "esci"} {
+		a, _ := s2.Get(name)
+		b, _ := s3.Get(name)
+		if a != b {
+			t.Errorf("--data %s: %+v, from the Hub %+v", name, b, a)
+		}
 	}
 
 	if _, stderr, code := runCLI(t, "jmteb", "--model", model, "--tasks", "nope"); code != 2 || !strings.Contains(stderr, "unknown JMTEB task") {

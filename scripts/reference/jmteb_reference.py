@@ -213,11 +213,11 @@ def retrieval_run(q, docs, ids, golden, fn, chunk, acc_k=(1, 3, 5, 10), ndcg_k=(
     return retrieval_metrics(golden, retrieved, acc_k, ndcg_k, max_k)
 
 
-def retrieval_eval(docs, ids, vq, vg, tq, tg, chunk):
+def retrieval_eval(docs, ids, vq, vg, tq, tg, chunk, acc_k=(1, 3, 5, 10)):
     fns = sim_fns()
-    val = {n: retrieval_run(vq, docs, ids, vg, f, chunk) for n, f in fns.items()}
+    val = {n: retrieval_run(vq, docs, ids, vg, f, chunk, acc_k) for n, f in fns.items()}
     opt = sorted(val.items(), key=lambda x: x[1]["ndcg@10"], reverse=True)[0][0]
-    test = retrieval_run(tq, docs, ids, tg, fns[opt], chunk)
+    test = retrieval_run(tq, docs, ids, tg, fns[opt], chunk, acc_k)
     return {"optimal": opt, "val": val, "test": test, "value": test["ndcg@10"]}
 
 
@@ -365,6 +365,14 @@ def main():
         cases.append({"doc_chunk_size": chunk, "corpus": f32list(docs), "ids": ids,
                       "val": {"queries": f32list(vq), "relevant": vg_}, "test": {"queries": f32list(tq), "relevant": tg_},
                       "expected": retrieval_eval(docs, ids, vq, vg_, tq, tg_, chunk)})
+    # JMTEB 1.4 (the v2 suite): accuracy_at_k defaults to [1, 3, 5, 10, 20, 30, 50]
+    rng_v2 = np.random.default_rng(1450)
+    acc_v2 = [1, 3, 5, 10, 20, 30, 50]
+    for ndocs, nqv, nqt, chunk in [(300, 20, 60, 64), (200, 8, 30, 1000000)]:
+        docs, ids, vq, vg_, tq, tg_ = make_retrieval(rng_v2, ndocs, 16, nqv, nqt)
+        cases.append({"doc_chunk_size": chunk, "accuracy_at_k": acc_v2, "corpus": f32list(docs), "ids": ids,
+                      "val": {"queries": f32list(vq), "relevant": vg_}, "test": {"queries": f32list(tq), "relevant": tg_},
+                      "expected": retrieval_eval(docs, ids, vq, vg_, tq, tg_, chunk, acc_v2)})
     out["retrieval"] = cases
 
     docs = quant(rng.normal(size=(200, 16)) * rng.uniform(0.5, 2.0, size=(200, 1)))
