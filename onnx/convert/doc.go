@@ -8,6 +8,8 @@
 //
 //   - bert.go: BertModel / BertForMaskedLM / BertForPreTraining
 //     (last_hidden_state) and BertForSequenceClassification (logits);
+//   - colbert.go: HF_ColBERT (JaColBERT): BertModel + the ColBERT linear
+//     projection, projected token vectors;
 //   - distilbert.go: DistilBertModel and DistilBertForSequenceClassification;
 //   - xlmroberta.go: XLMRobertaModel and XLMRobertaForSequenceClassification;
 //   - luke.go: LukeModel for word inputs only (GLuCoSE), no entity inputs;

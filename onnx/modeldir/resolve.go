@@ -77,14 +77,14 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 		return convertSnapshot(ctx, c, hub.Repo{ID: name}, Source{})
 	}
 	src := Source{Model: m, InCatalog: true}
-	if m.Support == catalog.Unsupported {
-		return src, fmt.Errorf("modeldir: %s cannot run in jretrieve yet: %s", m.ID, m.Reason)
-	}
-	// A third-party conversion or an export: jretrieve's own conversion of
-	// the model's checkpoint takes over where it builds the architecture.
-	// An official ONNX file (ONNXRepo) keeps priority.
+	// A third-party conversion, an export or no route at all: jretrieve's
+	// own conversion of the model's checkpoint takes over where it builds
+	// the architecture. An official ONNX file (ONNXRepo) keeps priority.
 	if m.ONNX.Source != catalog.ONNXRepo && m.Converted() {
 		return convertSnapshot(ctx, c, hub.Repo{ID: m.ID, Revision: m.Revision}, src)
+	}
+	if m.Support == catalog.Unsupported {
+		return src, fmt.Errorf("modeldir: %s cannot run in jretrieve yet: %s", m.ID, m.Reason)
 	}
 	switch m.ONNX.Source {
 	case catalog.ONNXRepo, catalog.ONNXConversion:

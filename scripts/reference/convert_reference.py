@@ -38,6 +38,28 @@ OUT = os.path.join(ROOT, "onnx", "convert", "testdata")
 
 VOCAB = 160
 
+
+class HF_ColBERT(transformers.BertPreTrainedModel):
+    """colbert-ai's HF_ColBERT (colbert/modeling/hf_colbert.py), the class
+    JaColBERT checkpoints are saved with: `bert` (BertModel) and `linear`
+    (Linear(hidden_size, dim, bias=False)); forward returns the projected
+    token vectors (before ColBERT's masking and normalization)."""
+
+    _keys_to_ignore_on_load_unexpected = [r"cls"]
+
+    def __init__(self, config, dim=16):
+        super().__init__(config)
+        self.linear = torch.nn.Linear(config.hidden_size, dim, bias=False)
+        self.bert = transformers.BertModel(config)
+        self.post_init()
+
+    def forward(self, input_ids, attention_mask, token_type_ids=None):
+        h = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)[0]
+        return transformers.modeling_outputs.BaseModelOutput(last_hidden_state=self.linear(h))
+
+
+CLASSES = {"HF_ColBERT": HF_ColBERT}
+
 # Shrunk from the real configs of the catalog models (values kept where they
 # change the network: activations, epsilons, rope thetas, global-layer
 # period, pooling, pad ids, label counts).
@@ -85,6 +107,14 @@ FIXTURES = [
         "num_attention_heads": 2, "num_hidden_layers": 2, "pad_token_id": 1,
         "type_vocab_size": 1, "vocab_size": VOCAB,
         "id2label": {"0": "LABEL_0"}, "label2id": {"LABEL_0": 0}}),
+    # bclavie/JaColBERTv2 / answerdotai/JaColBERTv2.5 (HF_ColBERT on Tohoku BERT v3; dim 128 -> 16).
+    dict(name="colbert", cls="HF_ColBERT", dtype="float32", shard=None, types=True, config={
+        "architectures": ["HF_ColBERT"], "model_type": "bert",
+        "attention_probs_dropout_prob": 0.1, "hidden_act": "gelu", "hidden_dropout_prob": 0.1,
+        "hidden_size": 32, "intermediate_size": 64, "layer_norm_eps": 1e-12,
+        "max_position_embeddings": 64, "num_attention_heads": 2, "num_hidden_layers": 2,
+        "pad_token_id": 0, "position_embedding_type": "absolute", "type_vocab_size": 2,
+        "vocab_size": VOCAB}),
     # pkshatech/GLuCoSE-base-ja (LukeModel, word inputs only; entity tables kept tiny).
     dict(name="luke", cls="LukeModel", dtype="float32", shard=None, types=False, config={
         "architectures": ["LukeModel"], "model_type": "luke",
@@ -162,7 +192,7 @@ def make(fx):
     config = transformers.AutoConfig.from_pretrained(d)
     config._attn_implementation = "eager"
     gen = torch.Generator().manual_seed(1234)
-    model = getattr(transformers, fx["cls"])(config)
+    model = CLASSES[fx["cls"]](config) if fx["cls"] in CLASSES else getattr(transformers, fx["cls"])(config)
     randomize(model, gen)
     dtype = getattr(torch, fx["dtype"])
     # Round the weights to the stored dtype, then compute in float32 from
