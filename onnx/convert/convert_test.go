@@ -134,6 +134,13 @@ func requireORT(t *testing.T) {
 	}
 }
 
+// hasORT reports whether ONNX Runtime can be used (failing the test when
+// JRETRIEVE_REQUIRE_NATIVE=1 and it cannot).
+func hasORT() bool {
+	err := ort.Init("")
+	return err == nil || !errors.Is(err, ort.ErrNoLibrary) || os.Getenv("JRETRIEVE_REQUIRE_NATIVE") == "1"
+}
+
 func TestParityORT(t *testing.T) {
 	requireORT(t)
 	for _, name := range fixtures {

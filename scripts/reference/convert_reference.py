@@ -234,6 +234,92 @@ def make(fx):
     return sorted(os.path.join(d, n) for n in os.listdir(d))
 
 
+# The sentence-transformers fixture: a ModernBERT checkpoint (ruri-v3
+# style: mean pooling, Normalize, "検索クエリ: " / "検索文書: " prompts) with a
+# BertTokenizer over a tiny vocabulary, and the embeddings of
+# SentenceTransformer.encode: the reference for the full jretrieve path
+# (tokenizer, converted graph, pooling, normalization, prompts).
+ST_VOCAB = (["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+            + list("abcdefghijklmnopqrstuvwxyz0123456789")
+            + ["##" + c for c in "abcdefghijklmnopqrstuvwxyz"]
+            + list("検索クエリ文書東京天気今日明日雨晴れのはがをにでとも日本語大学図書館。、:！？")
+            + ["hello", "world", "the", "weather", "search", "query"])
+ST_TEXTS = {
+    "query": ["東京の天気", "hello world", "今日は雨"],
+    "document": ["東京は今日晴れ。明日は雨", "the weather of tokyo today", "日本語の大学図書館で検索"],
+}
+
+
+def make_st():
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertTokenizer
+
+    d = os.path.join(OUT, "st-modernbert")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    vocab = ST_VOCAB + ["[unused%d]" % i for i in range(VOCAB - len(ST_VOCAB))]
+    assert len(vocab) == VOCAB
+    with open(os.path.join(d, "vocab.txt"), "w") as f:
+        f.write("\n".join(vocab) + "\n")
+    tok = BertTokenizer(os.path.join(d, "vocab.txt"), do_lower_case=True, tokenize_chinese_chars=True)
+    cfg = dict(FIXTURES_BY_NAME["modernbert"]["config"])
+    cfg.update({"pad_token_id": 0, "cls_token_id": 2, "bos_token_id": 2, "sep_token_id": 3, "eos_token_id": 3})
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+    config = transformers.AutoConfig.from_pretrained(d)
+    config._attn_implementation = "eager"
+    gen = torch.Generator().manual_seed(4321)
+    model = transformers.ModernBertModel(config)
+    randomize(model, gen)
+    model.save_pretrained(d, safe_serialization=True)
+    tok.save_pretrained(d)
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+        f.write("\n")
+    tr = models.Transformer(d, max_seq_length=48, model_kwargs={"attn_implementation": "eager"})
+    pool = models.Pooling(tr.get_embedding_dimension(), pooling_mode="mean")
+    st = SentenceTransformer(modules=[tr, pool, models.Normalize()],
+                             prompts={"query": "検索クエリ: ", "document": "検索文書: "})
+    st.eval()
+    items = []
+    for kind, texts in sorted(ST_TEXTS.items()):
+        emb = st.encode(texts, prompt_name=kind, convert_to_tensor=True, batch_size=8)
+        for t, e in zip(texts, emb):
+            items.append({"kind": kind, "text": t, "embedding": rnd(e.float().tolist())})
+    # The sentence-transformers files (modules.json, 1_Pooling, prompts,
+    # max_seq_length) are written by hand: ST's own save adds a model card
+    # with versions and dates.
+    with open(os.path.join(d, "modules.json"), "w") as f:
+        json.dump([
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+        ], f, indent=2)
+        f.write("\n")
+    os.makedirs(os.path.join(d, "1_Pooling"))
+    with open(os.path.join(d, "1_Pooling", "config.json"), "w") as f:
+        json.dump(pool.get_config_dict(), f, indent=2, sort_keys=True)
+        f.write("\n")
+    with open(os.path.join(d, "sentence_bert_config.json"), "w") as f:
+        json.dump({"max_seq_length": 48, "do_lower_case": False}, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(d, "config_sentence_transformers.json"), "w") as f:
+        json.dump({"prompts": {"query": "検索クエリ: ", "document": "検索文書: "}, "default_prompt_name": None,
+                   "similarity_fn_name": "cosine"}, f, indent=2, ensure_ascii=False, sort_keys=True)
+        f.write("\n")
+    with open(os.path.join(d, "reference.json"), "w") as f:
+        json.dump({"items": items, "sentence_transformers": __import__("sentence_transformers").__version__,
+                   "transformers": transformers.__version__}, f, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+    out = []
+    for root, _, names in os.walk(d):
+        out += [os.path.join(root, n) for n in names]
+    return sorted(out)
+
+
+FIXTURES_BY_NAME = {fx["name"]: fx for fx in FIXTURES}
+
+
 def main():
     torch.manual_seed(0)
     torch.use_deterministic_algorithms(True)
@@ -241,6 +327,7 @@ def main():
     files = []
     for fx in FIXTURES:
         files += make(fx)
+    files += make_st()
     for p in files:
         print(os.path.relpath(p, ROOT))
 
