@@ -166,6 +166,9 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 	}
 	if !opts.CopyWeights {
 		for _, f := range ckpt.Files {
+			if !strings.HasSuffix(f, ".safetensors") {
+				continue // pytorch_model.bin: read into memory, converted
+			}
 			ok, err := linkWeights(f, filepath.Join(outDir, filepath.Base(f)))
 			if err != nil {
 				ext.abort()

@@ -2,8 +2,10 @@
 // that catalog models run without a Python export step.
 //
 // Convert reads a model directory's config.json and weights
-// (model.safetensors, sharded model.safetensors + model.safetensors.index.json;
-// fp32, fp16 or bf16) and writes model.onnx computing the same forward pass
+// (model.safetensors, sharded model.safetensors + model.safetensors.index.json,
+// or pytorch_model.bin read by gopickle with a restricted unpickler that
+// accepts tensors and OrderedDict only; fp32, fp16 or bf16) and writes
+// model.onnx computing the same forward pass
 // as the transformers class named by config.json's architectures[0]:
 //
 //   - bert.go: BertModel / BertForMaskedLM / BertForPreTraining

@@ -65,7 +65,7 @@ func (e *externalData) put(t *pb.TensorProto, raw []byte) error {
 
 // putTensor places checkpoint tensor src as float32 initializer t.
 func (e *externalData) putTensor(t *pb.TensorProto, src *Tensor) error {
-	if name, ok := e.refs[src.File]; ok && e.reference && src.DType == F32 && src.data == nil {
+	if name, ok := e.refs[src.File]; ok && e.reference && src.DType == F32 && src.mem == nil {
 		e.used[src.File] = true
 		setExternal(t, name, src.Offset, src.Length)
 		return nil

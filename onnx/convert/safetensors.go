@@ -48,9 +48,9 @@ type Tensor struct {
 	File   string
 	Offset int64
 	Length int64
-	// data holds the bytes when the tensor does not live in a file of its
-	// own layout (pytorch_model.bin storages are read into memory).
-	data []byte
+	// mem holds the values when they were read into memory
+	// (pytorch_model.bin storages); File is then only for messages.
+	mem []float32
 }
 
 // Elements returns the number of elements.
@@ -64,8 +64,11 @@ func (t *Tensor) Elements() int {
 
 // Float32 reads the tensor and converts it to float32.
 func (t *Tensor) Float32() ([]float32, error) {
-	raw := t.data
-	if raw == nil {
+	if t.mem != nil {
+		return t.mem, nil
+	}
+	var raw []byte
+	{
 		f, err := os.Open(t.File)
 		if err != nil {
 			return nil, err

@@ -122,13 +122,9 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 // files of repo and converts them once into jretrieve's cache (see
 // ConvertedDir), keyed by the snapshot's commit.
 func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Source) (Source, error) {
-	patterns := append(append([]string{}, filePatterns...), weightPatterns...)
-	dir, err := c.Snapshot(ctx, repo, patterns)
+	dir, err := snapshotCheckpoint(ctx, c, repo)
 	if err != nil {
-		return src, fmt.Errorf("modeldir: %s (checkpoint to convert): %w", repo.ID, err)
-	}
-	if !convert.HasCheckpoint(dir) {
-		return src, fmt.Errorf("modeldir: %s has no ONNX graph and no checkpoint to convert: %w", repo.ID, convert.ErrNoCheckpoint)
+		return src, err
 	}
 	out, err := ConvertedDir(ctx, dir, repo.ID, filepath.Base(dir), convert.Options{})
 	if err != nil {
@@ -136,6 +132,23 @@ func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Sour
 	}
 	src.Dir, src.ONNX = out, ""
 	return src, nil
+}
+
+// snapshotCheckpoint downloads the configuration, tokenizer and
+// safetensors weights of repo, else (a repository without safetensors)
+// its pytorch_model.bin.
+func snapshotCheckpoint(ctx context.Context, c *hub.Client, repo hub.Repo) (string, error) {
+	dir, err := c.Snapshot(ctx, repo, append(append([]string{}, filePatterns...), weightPatterns...))
+	if err != nil {
+		return "", fmt.Errorf("modeldir: %s (checkpoint to convert): %w", repo.ID, err)
+	}
+	if convert.HasCheckpoint(dir) {
+		return dir, nil
+	}
+	if dir, err = c.Snapshot(ctx, repo, []string{"pytorch_model.bin"}); err != nil {
+		return "", fmt.Errorf("modeldir: %s has no ONNX graph, no model.safetensors and no pytorch_model.bin to convert: %w", repo.ID, err)
+	}
+	return dir, nil
 }
 
 // revision pins the catalog's commit for the model's own repository.

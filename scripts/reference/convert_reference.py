@@ -72,8 +72,8 @@ FIXTURES = [
         "layer_norm_eps": 1e-12, "max_position_embeddings": 64, "num_attention_heads": 2,
         "num_hidden_layers": 2, "pad_token_id": 0, "position_embedding_type": "absolute",
         "type_vocab_size": 2, "use_cache": True, "vocab_size": VOCAB}),
-    # cl-nagoya/ruri-reranker-base style (BertForSequenceClassification, 1 label), fp16 weights.
-    dict(name="bert-cls", cls="BertForSequenceClassification", dtype="float16", shard=None, types=True, config={
+    # cl-nagoya/ruri-reranker-base style (BertForSequenceClassification, 1 label), bf16 weights.
+    dict(name="bert-cls", cls="BertForSequenceClassification", dtype="bfloat16", shard=None, types=True, config={
         "architectures": ["BertForSequenceClassification"], "model_type": "bert",
         "hidden_act": "gelu", "hidden_size": 32, "intermediate_size": 64,
         "layer_norm_eps": 1e-12, "max_position_embeddings": 64, "num_attention_heads": 2,
@@ -86,8 +86,8 @@ FIXTURES = [
         "max_position_embeddings": 64, "n_heads": 2, "n_layers": 2, "pad_token_id": 0,
         "qa_dropout": 0.1, "seq_classif_dropout": 0.2, "sinusoidal_pos_embds": False,
         "vocab_size": VOCAB}),
-    # cl-nagoya/ruri-reranker-small style (DistilBertForSequenceClassification), bf16.
-    dict(name="distilbert-cls", cls="DistilBertForSequenceClassification", dtype="bfloat16", shard=None, types=False, config={
+    # cl-nagoya/ruri-reranker-small style (DistilBertForSequenceClassification), fp16 pytorch_model.bin.
+    dict(name="distilbert-cls", cls="DistilBertForSequenceClassification", dtype="float16", shard=None, types=False, bin=True, config={
         "architectures": ["DistilBertForSequenceClassification"], "model_type": "distilbert",
         "activation": "gelu", "dim": 32, "hidden_dim": 64, "max_position_embeddings": 64,
         "n_heads": 2, "n_layers": 2, "pad_token_id": 0, "sinusoidal_pos_embds": False,
@@ -202,6 +202,11 @@ def make(fx):
     if fx["shard"]:
         kwargs["max_shard_size"] = fx["shard"]
     model.save_pretrained(d, **kwargs)
+    if fx.get("bin"):
+        # The legacy layout (transformers < 4.35 default): torch.save of the
+        # state dict. transformers 5 only writes safetensors.
+        os.remove(os.path.join(d, "model.safetensors"))
+        torch.save(model.state_dict(), os.path.join(d, "pytorch_model.bin"))
     # Keep the Hub-style config (save_pretrained rewrites it).
     with open(os.path.join(d, "config.json"), "w") as f:
         json.dump(fx["config"], f, indent=2, sort_keys=True)
