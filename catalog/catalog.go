@@ -274,16 +274,20 @@ func clone(m Model) Model {
 var ConvertedArchs = []Arch{ArchBERT, ArchDistilBERT, ArchModernBERT, ArchXLMRoberta, ArchLUKE}
 
 // Converted reports whether jretrieve runs the model through its own
-// checkpoint-to-ONNX conversion: a model that publishes no ONNX graph
-// (NeedsExport), single-vector or cross-encoder, with an architecture in
-// ConvertedArchs. Such a model runs by name: the checkpoint is downloaded
-// and converted once on first use (see onnx/modeldir.Resolve).
+// checkpoint-to-ONNX conversion: a model that publishes no ONNX graph, with
+// an architecture in ConvertedArchs; multi-vector models only as colbert-ai
+// (RAGatouille) HF_ColBERT checkpoints of BERT, whose projection the
+// converter includes. Such a model runs by name: the checkpoint is
+// downloaded and converted once on first use (see onnx/modeldir.Resolve).
 func (m Model) Converted() bool {
 	// TrustRemoteCode alone does not exclude a model: the LINE DistilBERT
 	// models need it for their tokenizer only, which package tokenizer
 	// implements; custom networks have architectures outside ConvertedArchs.
-	if m.Support != NeedsExport || m.Kind == MultiVector {
+	if m.Support == Ready {
 		return false
+	}
+	if m.Kind == MultiVector {
+		return m.Arch == ArchBERT && m.Library == "RAGatouille"
 	}
 	for _, a := range ConvertedArchs {
 		if m.Arch == a {

@@ -65,8 +65,8 @@ func TestModelsTable(t *testing.T) {
 			runs++
 		}
 	}
-	if runs != 31 {
-		t.Errorf("%d models run, want 31 (BERT, DistilBERT, XLM-R, ModernBERT, LUKE single-vector and cross-encoders)", runs)
+	if runs != 33 {
+		t.Errorf("%d models run, want 33 (BERT, DistilBERT, XLM-R, ModernBERT, LUKE, JaColBERT)", runs)
 	}
 	if f := row("pfnet/plamo-embedding-1b"); f[6] != "no" {
 		t.Errorf("plamo runs column = %v", f)

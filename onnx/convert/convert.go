@@ -72,6 +72,7 @@ var architectures = map[string]architecture{
 	"BertForMaskedLM":                     {"bert", []string{"bert.", ""}, "embeddings.word_embeddings.weight", false, buildBert},
 	"BertForPreTraining":                  {"bert", []string{"bert.", ""}, "embeddings.word_embeddings.weight", false, buildBert},
 	"BertForSequenceClassification":       {"bert", []string{"bert."}, "embeddings.word_embeddings.weight", true, buildBert},
+	"HF_ColBERT":                          {"bert", []string{"bert."}, "embeddings.word_embeddings.weight", false, buildColBERT},
 	"DistilBertModel":                     {"distilbert", []string{"", "distilbert."}, "embeddings.word_embeddings.weight", false, buildDistilBert},
 	"DistilBertForMaskedLM":               {"distilbert", []string{"distilbert.", ""}, "embeddings.word_embeddings.weight", false, buildDistilBert},
 	"DistilBertForSequenceClassification": {"distilbert", []string{"distilbert."}, "embeddings.word_embeddings.weight", true, buildDistilBert},
@@ -165,6 +166,9 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 	}
 	if !opts.CopyWeights {
 		for _, f := range ckpt.Files {
+			if !strings.HasSuffix(f, ".safetensors") {
+				continue // pytorch_model.bin: read into memory, converted
+			}
 			ok, err := linkWeights(f, filepath.Join(outDir, filepath.Base(f)))
 			if err != nil {
 				ext.abort()

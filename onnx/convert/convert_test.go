@@ -17,7 +17,7 @@ import (
 
 // fixtures are the checkpoints written by
 // scripts/reference/convert_reference.py with their transformers outputs.
-var fixtures = []string{"bert", "bert-cls", "distilbert", "distilbert-cls", "xlmr", "xlmr-cls", "luke", "modernbert", "modernbert-cls"}
+var fixtures = []string{"bert", "bert-cls", "distilbert", "distilbert-cls", "xlmr", "xlmr-cls", "colbert", "luke", "modernbert", "modernbert-cls"}
 
 type reference struct {
 	Class      string `json:"class"`
@@ -132,6 +132,13 @@ func requireORT(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
+}
+
+// hasORT reports whether ONNX Runtime can be used (failing the test when
+// JRETRIEVE_REQUIRE_NATIVE=1 and it cannot).
+func hasORT() bool {
+	err := ort.Init("")
+	return err == nil || !errors.Is(err, ort.ErrNoLibrary) || os.Getenv("JRETRIEVE_REQUIRE_NATIVE") == "1"
 }
 
 func TestParityORT(t *testing.T) {

@@ -2,12 +2,16 @@
 // that catalog models run without a Python export step.
 //
 // Convert reads a model directory's config.json and weights
-// (model.safetensors, sharded model.safetensors + model.safetensors.index.json;
-// fp32, fp16 or bf16) and writes model.onnx computing the same forward pass
+// (model.safetensors, sharded model.safetensors + model.safetensors.index.json,
+// or pytorch_model.bin read by gopickle with a restricted unpickler that
+// accepts tensors and OrderedDict only; fp32, fp16 or bf16) and writes
+// model.onnx computing the same forward pass
 // as the transformers class named by config.json's architectures[0]:
 //
 //   - bert.go: BertModel / BertForMaskedLM / BertForPreTraining
 //     (last_hidden_state) and BertForSequenceClassification (logits);
+//   - colbert.go: HF_ColBERT (JaColBERT): BertModel + the ColBERT linear
+//     projection, projected token vectors;
 //   - distilbert.go: DistilBertModel and DistilBertForSequenceClassification;
 //   - xlmroberta.go: XLMRobertaModel and XLMRobertaForSequenceClassification;
 //   - luke.go: LukeModel for word inputs only (GLuCoSE), no entity inputs;

@@ -1,6 +1,7 @@
 package convert_test
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/json"
 	"os"
@@ -147,5 +148,47 @@ func TestDeterministic(t *testing.T) {
 			t.Fatal("two conversions wrote different graphs")
 		}
 		prev = b
+	}
+}
+
+// TestPickleRestricted: a pytorch_model.bin whose pickle names any class
+// other than tensors and OrderedDict is rejected, naming the class.
+func TestPickleRestricted(t *testing.T) {
+	dir := variant(t, "bert", func(map[string]any) {})
+	if err := os.Remove(filepath.Join(dir, "model.safetensors")); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "pytorch_model.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	w, err := zw.Create("archive/data.pkl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// protocol 2: GLOBAL os.system, STOP.
+	if _, err := w.Write([]byte("\x80\x02cos\nsystem\nq\x00.")); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = convert.Convert(context.Background(), dir, t.TempDir(), convert.Options{})
+	if err == nil || !strings.Contains(err.Error(), "class os.system is not allowed") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestPytorchBin: the fp16 pytorch_model.bin fixture converts into the
+// data file (nothing to reference in place).
+func TestPytorchBin(t *testing.T) {
+	res, err := convert.Convert(context.Background(), filepath.Join("testdata", "distilbert-cls"), t.TempDir(), convert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Data == "" || len(res.Linked) != 0 {
+		t.Errorf("data %q, linked %v", res.Data, res.Linked)
 	}
 }

@@ -2,9 +2,7 @@ package convert
 
 import (
 	"bufio"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"os"
 	"strconv"
 
@@ -48,12 +46,8 @@ func setExternal(t *pb.TensorProto, location string, off, n int64) {
 
 // put appends raw to the data file and points t at it.
 func (e *externalData) put(t *pb.TensorProto, raw []byte) error {
-	// Align every tensor to 64 bytes (mmap-friendly, like onnx's own writer).
-	if pad := (64 - e.off%64) % 64; pad > 0 {
-		if _, err := e.w.Write(make([]byte, pad)); err != nil {
-			return err
-		}
-		e.off += pad
+	if err := e.align(); err != nil {
+		return err
 	}
 	if _, err := e.w.Write(raw); err != nil {
 		return fmt.Errorf("write %s: %w", e.tmp.Name(), err)
@@ -65,20 +59,34 @@ func (e *externalData) put(t *pb.TensorProto, raw []byte) error {
 
 // putTensor places checkpoint tensor src as float32 initializer t.
 func (e *externalData) putTensor(t *pb.TensorProto, src *Tensor) error {
-	if name, ok := e.refs[src.File]; ok && e.reference && src.DType == F32 && src.data == nil {
+	if name, ok := e.refs[src.File]; ok && e.reference && src.DType == F32 && src.mem == nil {
 		e.used[src.File] = true
 		setExternal(t, name, src.Offset, src.Length)
 		return nil
 	}
-	vals, err := src.Float32()
-	if err != nil {
+	if err := e.align(); err != nil {
 		return err
 	}
-	raw := make([]byte, 4*len(vals))
-	for i, v := range vals {
-		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(v))
+	start := e.off
+	if err := src.writeFloat32(e.w); err != nil {
+		return fmt.Errorf("write %s: %w", e.tmp.Name(), err)
 	}
-	return e.put(t, raw)
+	n := int64(4 * src.Elements())
+	setExternal(t, e.dataName, start, n)
+	e.off += n
+	return nil
+}
+
+// align pads the data file to a 64-byte boundary (mmap-friendly, like
+// onnx's own writer).
+func (e *externalData) align() error {
+	if pad := (64 - e.off%64) % 64; pad > 0 {
+		if _, err := e.w.Write(make([]byte, pad)); err != nil {
+			return err
+		}
+		e.off += pad
+	}
+	return nil
 }
 
 // finish flushes the data file and renames it to path, or removes it when

@@ -48,9 +48,9 @@ type Tensor struct {
 	File   string
 	Offset int64
 	Length int64
-	// data holds the bytes when the tensor does not live in a file of its
-	// own layout (pytorch_model.bin storages are read into memory).
-	data []byte
+	// mem holds the values when they were read into memory
+	// (pytorch_model.bin storages); File is then only for messages.
+	mem []float32
 }
 
 // Elements returns the number of elements.
@@ -64,8 +64,11 @@ func (t *Tensor) Elements() int {
 
 // Float32 reads the tensor and converts it to float32.
 func (t *Tensor) Float32() ([]float32, error) {
-	raw := t.data
-	if raw == nil {
+	if t.mem != nil {
+		return t.mem, nil
+	}
+	var raw []byte
+	{
 		f, err := os.Open(t.File)
 		if err != nil {
 			return nil, err
@@ -98,6 +101,65 @@ func (t *Tensor) Float32() ([]float32, error) {
 		return nil, fmt.Errorf("%s: tensor %s: dtype %s is not a float type", t.File, t.Name, t.DType)
 	}
 	return out, nil
+}
+
+// writeFloat32 streams the tensor to w as little-endian float32, converting
+// chunk by chunk (memory stays bounded by the chunk, not the tensor).
+func (t *Tensor) writeFloat32(w io.Writer) error {
+	if t.mem != nil {
+		buf := make([]byte, 0, 1<<20)
+		for i, v := range t.mem {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+			if len(buf) == cap(buf) || i == len(t.mem)-1 {
+				if _, err := w.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+		}
+		return nil
+	}
+	es := t.DType.size()
+	switch t.DType {
+	case F32, F16, BF16:
+	default:
+		return fmt.Errorf("%s: tensor %s: dtype %s is not a float type", t.File, t.Name, t.DType)
+	}
+	if t.Length != int64(t.Elements()*es) {
+		return fmt.Errorf("%s: tensor %s: %d bytes for %d elements of %s", t.File, t.Name, t.Length, t.Elements(), t.DType)
+	}
+	f, err := os.Open(t.File)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	const chunk = 1 << 20 // elements
+	in := make([]byte, chunk*es)
+	out := make([]byte, chunk*4)
+	for off := int64(0); off < t.Length; {
+		n := min(int64(len(in)), t.Length-off)
+		if _, err := f.ReadAt(in[:n], t.Offset+off); err != nil {
+			return fmt.Errorf("%s: tensor %s: %w", t.File, t.Name, err)
+		}
+		m := int(n) / es
+		switch t.DType {
+		case F32:
+			copy(out, in[:n])
+		case F16:
+			for i := range m {
+				binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(float16.Frombits(binary.LittleEndian.Uint16(in[2*i:])).Float32()))
+			}
+		case BF16:
+			for i := range m {
+				binary.LittleEndian.PutUint32(out[4*i:], uint32(binary.LittleEndian.Uint16(in[2*i:]))<<16)
+			}
+		}
+		if _, err := w.Write(out[:4*m]); err != nil {
+			return err
+		}
+		off += n
+	}
+	return nil
 }
 
 // Checkpoint is the set of tensors of a model directory, by name.

@@ -267,12 +267,8 @@ func Checkpoint(ctx context.Context, name string, c *hub.Client) (dir, repoID, c
 	} else if !strings.Contains(name, "/") {
 		return "", "", "", fmt.Errorf("modeldir: %q is neither a directory, a catalog model nor a Hugging Face repository id", name)
 	}
-	dir, err = c.Snapshot(ctx, repo, append(append([]string{}, filePatterns...), weightPatterns...))
-	if err != nil {
-		return "", "", "", fmt.Errorf("modeldir: %s (checkpoint to convert): %w", repo.ID, err)
-	}
-	if !convert.HasCheckpoint(dir) {
-		return "", "", "", fmt.Errorf("modeldir: %s: %w", repo.ID, convert.ErrNoCheckpoint)
+	if dir, err = snapshotCheckpoint(ctx, c, repo); err != nil {
+		return "", "", "", err
 	}
 	return dir, repo.ID, filepath.Base(dir), nil
 }

@@ -117,7 +117,7 @@ func TestResolve(t *testing.T) {
 	// Converted by jretrieve: offline with an empty cache, a download error
 	// naming the checkpoint (the third-party conversion of ruri-v3-30m is
 	// no longer used).
-	for _, name := range []string{"cl-nagoya/ruri-v3-70m", "cl-nagoya/ruri-v3-30m", "pkshatech/GLuCoSE-base-ja-v2"} {
+	for _, name := range []string{"cl-nagoya/ruri-v3-70m", "cl-nagoya/ruri-v3-30m", "pkshatech/GLuCoSE-base-ja-v2", "answerdotai/JaColBERTv2.5"} {
 		if _, err := Resolve(ctx, name, c); err == nil || !strings.Contains(err.Error(), name+" (checkpoint to convert)") {
 			t.Errorf("%s offline: %v", name, err)
 		}

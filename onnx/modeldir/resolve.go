@@ -104,14 +104,14 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 		return convertSnapshot(ctx, c, hub.Repo{ID: name}, Source{})
 	}
 	src := Source{Model: m, InCatalog: true}
-	if m.Support == catalog.Unsupported {
-		return src, fmt.Errorf("modeldir: %s cannot run in jretrieve yet: %s", m.ID, m.Reason)
-	}
-	// A third-party conversion or an export: jretrieve's own conversion of
-	// the model's checkpoint takes over where it builds the architecture.
-	// An official ONNX file (ONNXRepo) keeps priority.
+	// A third-party conversion, an export or no route at all: jretrieve's
+	// own conversion of the model's checkpoint takes over where it builds
+	// the architecture. An official ONNX file (ONNXRepo) keeps priority.
 	if m.ONNX.Source != catalog.ONNXRepo && m.Converted() {
 		return convertSnapshot(ctx, c, hub.Repo{ID: m.ID, Revision: m.Revision}, src)
+	}
+	if m.Support == catalog.Unsupported {
+		return src, fmt.Errorf("modeldir: %s cannot run in jretrieve yet: %s", m.ID, m.Reason)
 	}
 	switch m.ONNX.Source {
 	case catalog.ONNXRepo, catalog.ONNXConversion:
@@ -149,13 +149,9 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 // files of repo and converts them once into jretrieve's cache (see
 // ConvertedDir), keyed by the snapshot's commit.
 func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Source) (Source, error) {
-	patterns := append(append([]string{}, filePatterns...), weightPatterns...)
-	dir, err := c.Snapshot(ctx, repo, patterns)
+	dir, err := snapshotCheckpoint(ctx, c, repo)
 	if err != nil {
-		return src, fmt.Errorf("modeldir: %s (checkpoint to convert): %w", repo.ID, err)
-	}
-	if !convert.HasCheckpoint(dir) {
-		return src, fmt.Errorf("modeldir: %s has no ONNX graph and no checkpoint to convert: %w", repo.ID, convert.ErrNoCheckpoint)
+		return src, err
 	}
 	out, err := ConvertedDir(ctx, dir, repo.ID, filepath.Base(dir), convert.Options{})
 	if err != nil {
@@ -163,6 +159,23 @@ func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Sour
 	}
 	src.Dir, src.ONNX = out, ""
 	return src, nil
+}
+
+// snapshotCheckpoint downloads the configuration, tokenizer and
+// safetensors weights of repo, else (a repository without safetensors)
+// its pytorch_model.bin.
+func snapshotCheckpoint(ctx context.Context, c *hub.Client, repo hub.Repo) (string, error) {
+	dir, err := c.Snapshot(ctx, repo, append(append([]string{}, filePatterns...), weightPatterns...))
+	if err != nil {
+		return "", fmt.Errorf("modeldir: %s (checkpoint to convert): %w", repo.ID, err)
+	}
+	if convert.HasCheckpoint(dir) {
+		return dir, nil
+	}
+	if dir, err = c.Snapshot(ctx, repo, []string{"pytorch_model.bin"}); err != nil {
+		return "", fmt.Errorf("modeldir: %s has no ONNX graph, no model.safetensors and no pytorch_model.bin to convert: %w", repo.ID, err)
+	}
+	return dir, nil
 }
 
 // revision pins the catalog's commit for the model's own repository.
