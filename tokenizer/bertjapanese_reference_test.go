@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -40,8 +41,9 @@ func readGzJSONL[T any](t *testing.T, path string) []T {
 
 // bertJapaneseDir copies a reference tokenizer directory (vocab.txt from
 // bert-base-japanese-v3: bert-large-japanese-v2 ships the same bytes, see
-// ../shared/README.md) with subword_tokenizer_type set to sub.
-func bertJapaneseDir(t *testing.T, model, sub string) string {
+// ../shared/README.md) with subword_tokenizer_type set to sub and, when
+// lower is set, do_lower_case true.
+func bertJapaneseDir(t *testing.T, model, sub string, lower bool) string {
 	t.Helper()
 	vocab, err := os.ReadFile(filepath.Join(refDir(t, "bert-base-japanese-v3"), "vocab.txt"))
 	if err != nil {
@@ -57,6 +59,9 @@ func bertJapaneseDir(t *testing.T, model, sub string) string {
 		t.Fatal(err)
 	}
 	cfg["subword_tokenizer_type"] = sub
+	if lower {
+		cfg["do_lower_case"] = true
+	}
 	if b, err = json.Marshal(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -74,14 +79,17 @@ type bertJapaneseRef struct {
 	Line int     `json:"line"`
 	WP   []int64 `json:"wp"`
 	CH   []int64 `json:"ch"`
+	WL   []int64 `json:"wl"`
 }
 
 // compareBertJapanese encodes the corpus lines of refs with wordpiece and
-// character subwords and counts the lines whose ids equal transformers'.
+// character subwords, and wordpiece with do_lower_case, and counts the lines
+// whose ids equal transformers'.
 func compareBertJapanese(t *testing.T, model string, texts []string, refs []bertJapaneseRef) {
 	t.Helper()
-	for _, sub := range []string{"wordpiece", "character"} {
-		tk, err := Load(bertJapaneseDir(t, model, sub))
+	for _, sub := range []string{"wordpiece", "character", "wordpiece+lower"} {
+		lower := sub == "wordpiece+lower"
+		tk, err := Load(bertJapaneseDir(t, model, strings.TrimSuffix(sub, "+lower"), lower))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,8 +100,14 @@ func compareBertJapanese(t *testing.T, model string, texts []string, refs []bert
 				t.Fatalf("reference line %d outside the corpus (%d lines)", r.Line, len(texts))
 			}
 			want := r.WP
-			if sub == "character" {
+			switch sub {
+			case "character":
 				want = r.CH
+			case "wordpiece+lower":
+				want = r.WL
+			}
+			if want == nil {
+				continue // the full-corpus file has no lower-cased ids
 			}
 			got := tk.Encode(texts[r.Line-1], 1<<30).IDs
 			ids += len(want)
@@ -127,7 +141,8 @@ func idTokens(tk Tokenizer, ids []int64) []string {
 // TestBertJapaneseReference: ids identical to transformers'
 // BertJapaneseTokenizer (AutoTokenizer, MeCab through fugashi + unidic-lite,
 // NFKC) with the real bert-base-japanese-v3 / bert-large-japanese-v2
-// files, wordpiece and character subwords, on manpages-ja prose, the
+// files, wordpiece and character subwords (and wordpiece with
+// do_lower_case), on manpages-ja prose, the
 // embedded sample and adversarial strings
 // (scripts/reference/bertjapanese.py).
 func TestBertJapaneseReference(t *testing.T) {

@@ -90,7 +90,8 @@
 //     bert-large-japanese-v2 files (../shared, skipped when absent):
 //     TestBertJapaneseReference compares ids with transformers 5.25.0's
 //     BertJapaneseTokenizer (AutoTokenizer, fugashi 1.5.2 + unidic-lite
-//     1.0.8), wordpiece and character subwords, on 2,954 lines
+//     1.0.8), wordpiece and character subwords and wordpiece with
+//     do_lower_case, on 2,954 lines
 //     (manpages-ja prose, the embedded sample, adversarial strings;
 //     scripts/reference/bertjapanese.py): all identical, as on all 130,423
 //     manpages-ja prose lines (2.3 million wordpiece ids, 3.7 million

@@ -13,8 +13,9 @@ vocabulary, and the script checks that its ids equal the base model's.
 
 Writes tokenizer/testdata/bertjapanese_ids.jsonl.gz: one object per selected
 corpus line, {"line": line number in jacorpus.jsonl.gz (1-based),
-"wp": input_ids (wordpiece), "ch": input_ids (character)}, [CLS] and [SEP]
-included, no truncation.
+"wp": input_ids (wordpiece), "ch": input_ids (character), "wl": input_ids
+(wordpiece with do_lower_case true)}, [CLS] and [SEP] included, no
+truncation.
 
 With --full DIR it also writes DIR/bertjapanese_ids-full.jsonl.gz over the
 whole manpages-ja corpus of DIR/jacorpus-full.jsonl.gz (segmentation.py
@@ -36,14 +37,16 @@ REF = os.path.join("..", "shared", "reference", "tokenizers")
 MANPAGE_STRIDE = 4
 
 
-def load(src, vocab, subword, tmp):
-    d = os.path.join(tmp, os.path.basename(src) + "-" + subword)
+def load(src, vocab, subword, tmp, lower=False):
+    d = os.path.join(tmp, os.path.basename(src) + "-" + subword + ("-lower" if lower else ""))
     os.makedirs(d)
     for f in ("tokenizer_config.json", "config.json"):
         shutil.copy(os.path.join(src, f), d)
     shutil.copy(vocab, os.path.join(d, "vocab.txt"))
     cfg = json.load(open(os.path.join(d, "tokenizer_config.json")))
     cfg["subword_tokenizer_type"] = subword
+    if lower:
+        cfg["do_lower_case"] = True
     json.dump(cfg, open(os.path.join(d, "tokenizer_config.json"), "w"))
     tok = AutoTokenizer.from_pretrained(d)
     assert type(tok).__name__ == "BertJapaneseTokenizer", type(tok)
@@ -71,6 +74,7 @@ def main():
         for model in ("bert-base-japanese-v3", "bert-large-japanese-v2"):
             for sub in ("wordpiece", "character"):
                 toks[model, sub] = load(os.path.join(REF, model), vocab, sub, tmp)
+            toks[model, "lower"] = load(os.path.join(REF, model), vocab, "wordpiece", tmp, lower=True)
         corpus = read("analysis/testdata/jacorpus.jsonl.gz")
         rows, man = [], 0
         for i, r in enumerate(corpus):
@@ -79,7 +83,7 @@ def main():
                 if (man - 1) % MANPAGE_STRIDE:
                     continue
             row = {"line": i + 1}
-            for key, sub in (("wp", "wordpiece"), ("ch", "character")):
+            for key, sub in (("wp", "wordpiece"), ("ch", "character"), ("wl", "lower")):
                 ids = toks["bert-base-japanese-v3", sub](r["text"])["input_ids"]
                 if toks["bert-large-japanese-v2", sub](r["text"])["input_ids"] != ids:
                     sys.exit(f"line {i + 1}: bert-large-japanese-v2 differs from bert-base-japanese-v3")
