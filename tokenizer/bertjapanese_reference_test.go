@@ -168,3 +168,29 @@ func TestBertJapaneseReference(t *testing.T) {
 		compareBertJapanese(t, "bert-base-japanese-v3", texts, refs)
 	}
 }
+
+// TestBertJapanesePairsReference: question/passage pairs (a cross-encoder's
+// input) truncated longest_first to 16..512 tokens give transformers'
+// input_ids and token_type_ids (scripts/reference/bertjapanese.py; type ids
+// requested explicitly there: transformers 5 leaves them out of this
+// class's default output).
+func TestBertJapanesePairsReference(t *testing.T) {
+	tk, err := Load(refDir(t, "bert-base-japanese-v3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pair struct {
+		A, B      string
+		MaxLength int     `json:"max_length"`
+		IDs       []int64 `json:"ids"`
+		TypeIDs   []int64 `json:"type_ids"`
+	}
+	pairs := readGzJSONL[pair](t, filepath.Join("testdata", "bertjapanese_pairs.jsonl.gz"))
+	for i, p := range pairs {
+		e := tk.EncodePair(p.A, p.B, p.MaxLength)
+		if !slices.Equal(e.IDs, p.IDs) || !slices.Equal(e.TypeIDs, p.TypeIDs) {
+			t.Errorf("pair %d (max_length %d):\n  transformers: %v %v\n  ours:         %v %v", i, p.MaxLength, p.IDs, p.TypeIDs, e.IDs, e.TypeIDs)
+		}
+	}
+	t.Logf("%d pairs compared", len(pairs))
+}

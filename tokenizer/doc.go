@@ -108,7 +108,14 @@
 //
 // MeCab segmentation is package analysis's (for mecab_dic "unidic_lite":
 // unidic-lite exactly, see analysis.Uni). Invalid UTF-8, which Python
-// strings cannot hold, is replaced by U+FFFD in the MeCab families. XLMRobertaTokenizer
+// strings cannot hold, is replaced by U+FFFD in the MeCab families.
+// Encoding.TypeIDs of a BertJapanese pair are BERT's (0 for the first
+// text, 1 for the second), as transformers gives them when asked
+// (TestBertJapanesePairsReference); transformers 5 no longer returns them
+// by default for BertJapaneseTokenizer (its model_input_names are
+// input_ids and attention_mask, unlike BertTokenizer and transformers 4),
+// so a transformers 5 caller feeding tokenizer(a, b) to a model gets
+// all-zero type ids. XLMRobertaTokenizer
 // directories without tokenizer.json are tokenized as the slow tokenizer;
 // AutoTokenizer would convert them to a fast one, which may differ on
 // trailing whitespace and combining marks.

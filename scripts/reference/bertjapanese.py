@@ -17,6 +17,15 @@ corpus line, {"line": line number in jacorpus.jsonl.gz (1-based),
 (wordpiece with do_lower_case true)}, [CLS] and [SEP] included, no
 truncation.
 
+Also writes tokenizer/testdata/bertjapanese_pairs.jsonl.gz: 60 question /
+passage pairs of the sample encoded by the wordpiece tokenizer with
+truncation=True (longest_first) to max_length 16, 24, 48 or 512: {"a", "b",
+"max_length", "ids", "type_ids"}. type_ids are asked for explicitly
+(return_token_type_ids=True): transformers 5.25 leaves them out of
+BertJapaneseTokenizer's default output (its model_input_names are
+input_ids and attention_mask only), unlike transformers 4 and unlike
+BertTokenizer; the script fails if that changes.
+
 With --full DIR it also writes DIR/bertjapanese_ids-full.jsonl.gz over the
 whole manpages-ja corpus of DIR/jacorpus-full.jsonl.gz (segmentation.py
 --full DIR); TestBertJapaneseReference reads it when JRETRIEVE_SEGREF_FULL=DIR.
@@ -90,6 +99,25 @@ def main():
                 row[key] = ids
             rows.append(row)
         write("tokenizer/testdata/bertjapanese_ids.jsonl.gz", rows)
+        # question/passage pairs of the sample (a cross-encoder's input),
+        # longest_first truncation to a few lengths
+        tok = toks["bert-base-japanese-v3", "wordpiece"]
+        pairs, per_q = [], {}
+        for l in open("datasets/sampledata/sample.jsonl", encoding="utf-8"):
+            r = json.loads(l)
+            per_q[r["q_id"]] = per_q.get(r["q_id"], 0) + 1
+            if per_q[r["q_id"]] <= 2 and len(pairs) < 60:  # first two candidates of the first 30 questions
+                max_len = (16, 24, 48, 512)[len(pairs) % 4]
+                a, b = r["question"], f"{r['title']} {r['text']}"
+                e = tok(a, b, truncation=True, max_length=max_len, return_token_type_ids=True)
+                pairs.append({"a": a, "b": b, "max_length": max_len, "ids": e["input_ids"], "type_ids": e["token_type_ids"]})
+        # transformers 5 returns no token_type_ids by default for this class
+        # (PreTrainedTokenizerBase.model_input_names lost them; BertTokenizer
+        # still lists them): a caller feeding tok(a, b) to a model gets
+        # all-zero type ids. Recorded here so that a change is noticed.
+        if "token_type_ids" in tok("a", "b"):
+            sys.exit("BertJapaneseTokenizer returns token_type_ids by default again: update the Go docs")
+        write("tokenizer/testdata/bertjapanese_pairs.jsonl.gz", pairs)
         if full:
             t = {sub: toks["bert-base-japanese-v3", sub] for sub in ("wordpiece", "character")}
             write(os.path.join(full, "bertjapanese_ids-full.jsonl.gz"),
