@@ -25,6 +25,7 @@ type refLine struct {
 	Words []string
 	POS   []string
 	Unk   []int
+	Base  []string
 }
 
 // readJSONLGz decodes every line of a gzip'd JSON Lines file into a new T.
@@ -64,6 +65,7 @@ func loadUniDicLiteReference(t *testing.T, corpus, words string) []refLine {
 		W []string
 		P []string
 		U []int
+		B []string
 	}
 	texts := readJSONLGz[textRow](t, corpus)
 	ws := readJSONLGz[wordRow](t, words)
@@ -72,7 +74,7 @@ func loadUniDicLiteReference(t *testing.T, corpus, words string) []refLine {
 	}
 	out := make([]refLine, len(texts))
 	for i := range texts {
-		out[i] = refLine{Part: texts[i].Part, Text: texts[i].Text, Words: ws[i].W, POS: ws[i].P, Unk: ws[i].U}
+		out[i] = refLine{Part: texts[i].Part, Text: texts[i].Text, Words: ws[i].W, POS: ws[i].P, Unk: ws[i].U, Base: ws[i].B}
 	}
 	return out
 }
@@ -83,6 +85,7 @@ func loadUniDicLiteReference(t *testing.T, corpus, words string) []refLine {
 func compareUniDicLite(t *testing.T, lines []refLine) (same int, diffs []string) {
 	t.Helper()
 	a := mustNew(t, Options{Dict: Uni})
+	base := mustNew(t, Options{Dict: Uni, BaseForm: true})
 	for i, l := range lines {
 		toks, err := a.Analyze(l.Text)
 		if err != nil {
@@ -103,14 +106,16 @@ func compareUniDicLite(t *testing.T, lines []refLine) (same int, diffs []string)
 			}
 		}
 		ok := slices.Equal(words, l.Words)
-		if ok && l.POS != nil {
-			ok = slices.Equal(pos, l.POS) && slices.Equal(unk, l.Unk) || len(unk) == 0 && len(l.Unk) == 0 && slices.Equal(pos, l.POS)
+		var bases []string
+		if l.POS != nil {
+			bases = base.Tokens(l.Text)
+			ok = ok && slices.Equal(pos, l.POS) && slices.Equal(unk, l.Unk) && slices.Equal(bases, l.Base)
 		}
 		if ok {
 			same++
 			continue
 		}
-		d := fmt.Sprintf("%s line %d %q:\n  fugashi: %q %q unk %v\n  ours:    %q %q unk %v", l.Part, i+1, l.Text, l.Words, l.POS, l.Unk, words, pos, unk)
+		d := fmt.Sprintf("%s line %d %q:\n  fugashi: %q %q unk %v base %q\n  ours:    %q %q unk %v base %q", l.Part, i+1, l.Text, l.Words, l.POS, l.Unk, l.Base, words, pos, unk, bases)
 		if l.POS == nil {
 			d = fmt.Sprintf("%s line %d %q:\n  fugashi: %q\n  ours:    %q", l.Part, i+1, l.Text, l.Words, words)
 		}
@@ -122,8 +127,8 @@ func compareUniDicLite(t *testing.T, lines []refLine) (same int, diffs []string)
 // TestUniDicLiteReference: Dict Uni segments exactly as fugashi +
 // unidic-lite 1.0.8 (MeCab 0.996 inside fugashi 1.5.2) on manpages-ja
 // prose, the embedded sample and adversarial strings: every word, and for
-// the sample and adversarial lines every part of speech and unknown-word
-// flag.
+// the sample and adversarial lines every part of speech, unknown-word flag
+// and base form (Options.BaseForm: orthBase).
 func TestUniDicLiteReference(t *testing.T) {
 	lines := loadUniDicLiteReference(t, filepath.Join("testdata", "jacorpus.jsonl.gz"), filepath.Join("testdata", "unidiclite_words.jsonl.gz"))
 	same, diffs := compareUniDicLite(t, lines)

@@ -8,7 +8,8 @@ Writes (gzip'd JSON Lines, one object per corpus line, same order):
                                               manpages-ja prose line
   analysis/testdata/unidiclite_words.jsonl.gz {"w": surfaces, "p": POS levels
                                               1-4 joined by ",", "u": indices of
-                                              unknown words}; "p" and "u" only
+                                              unknown words, "b": base forms
+                                              (orthBase)}; "p", "u" and "b" only
                                               for the sample and adversarial parts
 
 With --full DIR it also writes DIR/jacorpus-full.jsonl.gz and
@@ -43,6 +44,9 @@ def analyse(tg, text, pos):
     if pos:
         r["p"] = [",".join(w.feature[:4]) for w in words]
         r["u"] = [i for i, w in enumerate(words) if w.is_unk]
+        # orthBase (書字形基本形, feature 10); unknown words (6 features) and
+        # "*" keep the surface, as analysis.Options.BaseForm does
+        r["b"] = [w.feature[10] if len(w.feature) > 10 and w.feature[10] not in ("", "*") else w.surface for w in words]
     return r
 
 
