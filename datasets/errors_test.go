@@ -123,6 +123,19 @@ func TestBadFiles(t *testing.T) {
 			_, err := OpenJQaRA(ctx, writeFile(t, dir, "broken.jsonl", `{"q_id":"q",`+"\n"))
 			return err
 		}},
+		{"jqara jsonl invalid utf-8", func() error {
+			_, err := OpenJQaRA(ctx, writeFile(t, dir, "badutf8.jsonl",
+				`{"q_id":"q","question":"Q","passage_row_id":1,"label":1,"title":"t","text":"x"}`+"\n"+
+					`{"q_id":"q","question":"Q","passage_row_id":2,"label":0,"title":"t","text":"x`+"\xff"+`"}`+"\n"))
+			return err
+		}},
+		{"jqara parquet invalid utf-8", func() error {
+			r := okRow
+			r.PassageRowID = 99
+			r.Text = "x\xff"
+			_, err := OpenJQaRA(ctx, writeParquet(t, dir, "badutf8.parquet", []jqaraRow{okRow, r}))
+			return err
+		}},
 		{"jqara negative label", func() error {
 			r := okRow
 			r.Label = -1

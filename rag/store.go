@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,6 +20,7 @@ import (
 	"github.com/jretrieve/jretrieve/bm25"
 	"github.com/jretrieve/jretrieve/embed"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 	"github.com/jretrieve/jretrieve/vecsim"
 )
 
@@ -185,6 +187,9 @@ func embedAll(ctx context.Context, e embed.Embedder, docs []Document, batch int,
 		if len(v) != len(texts)*dim {
 			return nil, fmt.Errorf("rag: embedder returned %d values for %d documents of dimension %d", len(v), len(texts), dim)
 		}
+		if r, c, bad := firstNonFinite(v, dim); bad {
+			return nil, fmt.Errorf("rag: the embedder returned a non-finite vector for document %q (component %d is %v): refusing to index it", ids[r], c, v[r*dim+c])
+		}
 		if err := flat.AddBatch(ids, vecsim.Matrix{Rows: len(texts), Dim: dim, Data: v}); err != nil {
 			return nil, fmt.Errorf("rag: %w", err)
 		}
@@ -193,6 +198,18 @@ func embedAll(ctx context.Context, e embed.Embedder, docs []Document, batch int,
 		}
 	}
 	return flat, nil
+}
+
+// firstNonFinite returns the row and component of the first NaN or
+// infinite value of the rows of dim values in v. Such a vector scores NaN
+// (dropped from every result list without a word) or ±Inf.
+func firstNonFinite(v []float32, dim int) (row, comp int, bad bool) {
+	for i, x := range v {
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			return i / dim, i % dim, true
+		}
+	}
+	return 0, 0, false
 }
 
 func cloneDocs(docs []Document) []Document {
@@ -268,6 +285,14 @@ func (s *Store) checkInfo(got ModelInfo) error {
 func (s *Store) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("rag: %w", err)
+	}
+	if s.flat != nil {
+		for i := range s.flat.Len() {
+			v := s.flat.Vector(i)
+			if _, c, bad := firstNonFinite(v, len(v)); bad {
+				return fmt.Errorf("rag: document %q: embedding component %d is %v: refusing to write a non-finite vector", s.docs[i].ID, c, v[c])
+			}
+		}
 	}
 	man := s.man
 	man.Files = nil
@@ -465,6 +490,9 @@ func Open(ctx context.Context, dir string, opt OpenOptions) (*Store, error) {
 		if m.Rows != len(s.docs) || m.Dim != man.Model.Dim {
 			return nil, fmt.Errorf("rag: %s: %w: shape (%d, %d), want (%d, %d)", path, ErrCorrupt, m.Rows, m.Dim, len(s.docs), man.Model.Dim)
 		}
+		if r, c, bad := firstNonFinite(m.Data, m.Dim); bad {
+			return nil, fmt.Errorf("rag: %s: %w: row %d (document %q) component %d is %v", path, ErrCorrupt, r, s.docs[r].ID, c, m.Data[r*m.Dim+c])
+		}
 		ids := make([]string, len(s.docs))
 		for i, d := range s.docs {
 			ids[i] = d.ID
@@ -512,6 +540,9 @@ func parseDocs(data []byte, path string) ([]Document, error) {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			return nil, fmt.Errorf("rag: %s:%d: %w: missing final newline", path, line, ErrCorrupt)
+		}
+		if err := utf8check.Line(data[:i], path, line); err != nil {
+			return nil, fmt.Errorf("rag: %w: %w", ErrCorrupt, err)
 		}
 		var d Document
 		dec := json.NewDecoder(bytes.NewReader(data[:i]))

@@ -13,7 +13,6 @@ import (
 	"github.com/jretrieve/jretrieve/embed"
 	"github.com/jretrieve/jretrieve/hub"
 	_ "github.com/jretrieve/jretrieve/onnx/gobackend" // "go" backend fallback
-	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/rag"
 )
 
@@ -31,7 +30,7 @@ manifest with the model's identity and settings. With --model bm25 (the
 default) no embeddings are computed. Search it with 'jretrieve search'.
 
 Example:
-  jretrieve index --model testdata/models/bert-tiny --out /tmp/idx ./notes
+  jretrieve index --model testdata/models/bert-tiny --out /tmp/idx ./examples/rag/docs
   jretrieve search --index /tmp/idx "富士山の高さは？"`
 
 // modelFlags are the inference flags shared by index and search.
@@ -39,6 +38,7 @@ type modelFlags struct {
 	backend, lib    *string
 	threads, maxLen *int
 	batch           *int
+	chosen          *string // resolved backend, once
 }
 
 func addModelFlags(fs interface {
@@ -46,25 +46,24 @@ func addModelFlags(fs interface {
 	Int(string, int, string) *int
 }) modelFlags {
 	return modelFlags{
-		backend: fs.String("backend", "auto", `inference backend: "ort" (ONNX Runtime), "go" (pure Go, slow) or "auto" (ort when its library is installed)`),
+		backend: fs.String("backend", "auto", backendHelp),
 		lib:     fs.String("ort-lib", "", "`path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the jretrieve cache)"),
 		threads: fs.Int("threads", 1, "ONNX Runtime intra-op threads"),
 		maxLen:  fs.Int("max-length", 0, "token limit of the model (0: the model's own; must match between index and search)"),
 		batch:   fs.Int("batch-size", 32, "sequences per model call"),
+		chosen:  new(string),
 	}
 }
 
+// check validates the flags after parsing.
+func (f modelFlags) check() error { return checkBackend(*f.backend) }
+
 // resolveBackend picks "ort" or "go" for --backend auto.
 func (f modelFlags) resolveBackend(stderr io.Writer, cmd string) string {
-	be := *f.backend
-	if be == "auto" {
-		be = "ort"
-		if _, err := ort.FindLibrary(*f.lib); err != nil {
-			fmt.Fprintf(stderr, "jretrieve %s: %v; using the pure-Go backend (slow)\n", cmd, err)
-			be = "go"
-		}
+	if *f.chosen == "" {
+		*f.chosen = chooseBackend(*f.backend, *f.lib, true, stderr, cmd)
 	}
-	return be
+	return *f.chosen
 }
 
 // openEmbedder opens a bi-encoder by directory or catalog name.
@@ -99,6 +98,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	mf := addModelFlags(fs)
 	pos, err := tkParseArgs(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := mf.check(); err != nil {
 		return err
 	}
 	if len(pos) != 1 {

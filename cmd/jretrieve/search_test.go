@@ -87,3 +87,34 @@ func TestIndexSearchModelMismatch(t *testing.T) {
 		t.Errorf("other model: exit %d: %s", code, errb.String())
 	}
 }
+
+// TestSearchRecordedModelMoved checks the error when the model directory an
+// index recorded has moved: it names the directory, not a Hub repo id.
+func TestSearchRecordedModelMoved(t *testing.T) {
+	notes := writeNotes(t)
+	tmp := t.TempDir()
+	model := filepath.Join(tmp, "bert-tiny")
+	if err := os.CopyFS(model, os.DirFS(onnxtest.Dir("bert-tiny"))); err != nil {
+		t.Fatal(err)
+	}
+	idx := filepath.Join(tmp, "idx")
+	var out, errb bytes.Buffer
+	args := []string{"index", "--model", model, "--backend", "go", "-q", "--out", idx, notes}
+	if code := runMain(context.Background(), args, &out, &errb); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errb.String())
+	}
+	if err := os.Rename(model, model+"-moved"); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	code := runMain(context.Background(), []string{"search", "--index", idx, "--backend", "go", "--mode", "dense", "山"}, &out, &errb)
+	if code != 2 || !strings.Contains(errb.String(), model+", which does not exist") || !strings.Contains(errb.String(), "--model") || strings.Contains(errb.String(), "repo id") {
+		t.Errorf("moved model: exit %d: %s", code, errb.String())
+	}
+	// A --model path that does not exist says so too.
+	errb.Reset()
+	code = runMain(context.Background(), []string{"search", "--index", idx, "--backend", "go", "--model", "./nonexistent-dir", "山"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "./nonexistent-dir: model directory does not exist") {
+		t.Errorf("missing --model: exit %d: %s", code, errb.String())
+	}
+}

@@ -38,6 +38,8 @@ type Config struct {
 	Architectures         []string // config.json architectures
 	HiddenSize            int
 	MaxPositionEmbeddings int
+	VocabSize             int // config.json vocab_size (0 if absent): rows of the token embedding table
+	TypeVocabSize         int // config.json type_vocab_size (0 if absent)
 	PadTokenID            int64
 	NumLabels             int               // 0 when config.json declares none
 	ID2Label              map[int]string    // config.json id2label
@@ -172,6 +174,21 @@ func (c *Config) readConfig() error {
 		return fmt.Errorf("modeldir: %s: %w", p, err)
 	} else if ok {
 		c.MaxPositionEmbeddings = int(v)
+	}
+	for _, f := range []struct {
+		key string
+		dst *int
+	}{{"vocab_size", &c.VocabSize}, {"type_vocab_size", &c.TypeVocabSize}} {
+		v, ok, err := num(m, f.key)
+		if err != nil {
+			return fmt.Errorf("modeldir: %s: %w", p, err)
+		}
+		if ok && v < 0 {
+			return fmt.Errorf("modeldir: %s: field %q is %d, want >= 0", p, f.key, v)
+		}
+		if ok {
+			*f.dst = int(v)
+		}
 	}
 	if v, ok, err := num(m, "pad_token_id"); err != nil {
 		return fmt.Errorf("modeldir: %s: %w", p, err)
@@ -363,6 +380,53 @@ func (c *Config) positionLimit() int {
 		}
 	}
 	return n
+}
+
+// absolutePositions lists the model types whose position ids index a
+// learned table of max_position_embeddings rows.
+var absolutePositions = map[string]bool{"bert": true, "roberta": true, "xlm-roberta": true, "camembert": true,
+	"distilbert": true, "electra": true, "luke": true, "mluke": true}
+
+// CheckTokenizer reports an error when a tokenizer of vocab ids (its
+// VocabSize, the largest id plus one) can produce ids outside the model's
+// token embedding table (config.json vocab_size): ONNX Runtime rejects such
+// ids, the pure-Go backend would read past the table.
+func (c *Config) CheckTokenizer(vocab int, family string) error {
+	if c.VocabSize > 0 && vocab > c.VocabSize {
+		return fmt.Errorf("modeldir: %s: vocab_size is %d but the %s tokenizer has %d ids: ids %d..%d are outside the embedding table (tokenizer files and model do not match)",
+			filepath.Join(c.Dir, "config.json"), c.VocabSize, family, vocab, c.VocabSize, vocab-1)
+	}
+	return nil
+}
+
+// CheckInput checks a padded batch of rows x seqLen ids (and token type ids,
+// nil when the model takes none) against the model's embedding tables
+// before any backend runs it: token ids below vocab_size, type ids below
+// type_vocab_size, and for models with learned absolute positions a
+// sequence length within max_position_embeddings.
+func (c *Config) CheckInput(ids, typeIDs []int64, seqLen int) error {
+	file := filepath.Join(c.Dir, "config.json")
+	if c.VocabSize > 0 {
+		for k, id := range ids {
+			if id < 0 || id >= int64(c.VocabSize) {
+				return fmt.Errorf("modeldir: token id %d (sequence %d, position %d) is outside vocab_size %d of %s (tokenizer files and model do not match)",
+					id, k/max(seqLen, 1), k%max(seqLen, 1), c.VocabSize, file)
+			}
+		}
+	}
+	if c.TypeVocabSize > 0 {
+		for k, id := range typeIDs {
+			if id < 0 || id >= int64(c.TypeVocabSize) {
+				return fmt.Errorf("modeldir: token type id %d (sequence %d, position %d) is outside type_vocab_size %d of %s",
+					id, k/max(seqLen, 1), k%max(seqLen, 1), c.TypeVocabSize, file)
+			}
+		}
+	}
+	if lim := c.positionLimit(); absolutePositions[c.ModelType] && lim > 0 && seqLen > lim {
+		return fmt.Errorf("modeldir: sequence length %d exceeds the %d positions of %s (max_position_embeddings %d); use a max length of at most %d",
+			seqLen, lim, file, c.MaxPositionEmbeddings, lim)
+	}
+	return nil
 }
 
 // resolveMaxLength mirrors sentence-transformers' Transformer module: an

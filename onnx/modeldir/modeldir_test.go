@@ -109,20 +109,52 @@ func TestResolve(t *testing.T) {
 	if src, err := Resolve(ctx, fixture("bert-tiny"), c); err != nil || src.Dir != fixture("bert-tiny") {
 		t.Fatalf("directory: %+v, %v", src, err)
 	}
-	// Needs an export: the error carries the exact command.
-	_, err := Resolve(ctx, "cl-nagoya/ruri-v3-70m", c)
-	if !errors.Is(err, ErrNeedsExport) || !strings.Contains(err.Error(), "optimum-cli export onnx --model cl-nagoya/ruri-v3-70m") {
-		t.Errorf("ruri-v3-70m: %v", err)
+	// Needs an export (Llama is not converted yet): the error carries the exact command.
+	_, err := Resolve(ctx, "sbintuitions/sarashina-embedding-v1-1b", c)
+	if !errors.Is(err, ErrNeedsExport) || !strings.Contains(err.Error(), "sbintuitions/sarashina-embedding-v1-1b") {
+		t.Errorf("sarashina: %v", err)
+	}
+	// Converted by jretrieve: offline with an empty cache, a download error
+	// naming the checkpoint (the third-party conversion of ruri-v3-30m is
+	// no longer used).
+	for _, name := range []string{"cl-nagoya/ruri-v3-70m", "cl-nagoya/ruri-v3-30m", "pkshatech/GLuCoSE-base-ja-v2"} {
+		if _, err := Resolve(ctx, name, c); err == nil || !strings.Contains(err.Error(), name+" (checkpoint to convert)") {
+			t.Errorf("%s offline: %v", name, err)
+		}
 	}
 	// Unsupported (custom code): the catalog's reason.
 	if _, err := Resolve(ctx, "pfnet/plamo-embedding-1b", c); err == nil || !strings.Contains(err.Error(), "cannot run") {
 		t.Errorf("plamo: %v", err)
 	}
-	// A conversion repository, offline with an empty cache: a download error naming the repository.
-	if _, err := Resolve(ctx, "cl-nagoya/ruri-v3-30m", c); err == nil || !strings.Contains(err.Error(), "Teradata/ruri-v3-30m") {
-		t.Errorf("ruri-v3-30m offline: %v", err)
-	}
 	if _, err := Resolve(ctx, "not-a-model", c); err == nil {
 		t.Error("bare unknown name accepted")
+	}
+}
+
+// TestResolveMissingDirectory checks that a path naming no directory is
+// reported as such, not as an invalid Hugging Face repository id.
+func TestResolveMissingDirectory(t *testing.T) {
+	ctx := context.Background()
+	c := hub.New(hub.Options{CacheDir: t.TempDir(), Offline: true})
+	missing := filepath.Join(t.TempDir(), "moved-model")
+	for _, name := range []string{"./nonexistent-dir", "../nonexistent-dir", missing, "a/b/c", "models/"} {
+		_, err := Resolve(ctx, name, c)
+		if !errors.Is(err, ErrNoDirectory) || !strings.Contains(err.Error(), name+": model directory does not exist") || strings.Contains(err.Error(), "repo id") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "model.onnx")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := Resolve(ctx, file, c); err == nil || !strings.Contains(err.Error(), "is a file, not a model directory") {
+		t.Errorf("file: %v", err)
+	}
+	// An org/name that is neither local nor reachable says both.
+	if _, err := Resolve(ctx, "someone/some-model", c); err == nil || !strings.Contains(err.Error(), "no local directory") {
+		t.Errorf("org/name: %v", err)
+	}
+	for name, want := range map[string]bool{"cl-nagoya/ruri-base": false, "ruri-base": false, "./m": true, "/m": true, "~/m": true, "a/b/c": true, "a\\b": true} {
+		if got := LooksLikePath(name); got != want {
+			t.Errorf("LooksLikePath(%q) = %v", name, got)
+		}
 	}
 }
