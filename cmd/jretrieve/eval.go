@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -152,9 +153,20 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	be := chooseBackend(*backend, *ortLib, needsEncoder(specs), stderr, "eval")
-	opener := pipeline.DefaultOpener(pipeline.ModelOptions{
+	base := pipeline.DefaultOpener(pipeline.ModelOptions{
 		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: be, Library: *ortLib,
 		Resolve: catalogResolver(client),
+	})
+	// say which prompt each embedder's roles use (models may open concurrently)
+	var logMu sync.Mutex
+	opener := pipeline.OpenerFunc(func(ctx context.Context, name string) (*pipeline.Model, error) {
+		m, err := base.Open(ctx, name)
+		if err == nil && m.Prompts != "" && !*quiet {
+			logMu.Lock()
+			fmt.Fprintf(stderr, "jretrieve eval: %s: %s\n", name, m.Prompts)
+			logMu.Unlock()
+		}
+		return m, err
 	})
 	start := time.Now()
 	infos, err := pipeline.Execute(ctx, task, specs, pipeline.Options{
