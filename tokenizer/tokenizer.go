@@ -83,8 +83,10 @@ type core struct {
 	fastTruncation bool
 	// truncLeft drops tokens from the start (truncation_side "left").
 	truncLeft bool
-	tokenID   func(string) (int, bool)
-	idToken   func(int) string
+	// hasPost: tokenizer.json has a post_processor.
+	hasPost bool
+	tokenID func(string) (int, bool)
+	idToken func(int) string
 }
 
 func (c *core) Family() string               { return c.family }
