@@ -11,6 +11,7 @@ import (
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/onnx/convert"
+	"github.com/jretrieve/jretrieve/onnx/gobackend"
 	"github.com/jretrieve/jretrieve/onnx/ort"
 	"google.golang.org/protobuf/proto"
 )
@@ -179,5 +180,27 @@ func TestFormOptions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "not supported") {
 			t.Errorf("options %+v: error %v, want not supported", o, err)
 		}
+	}
+}
+
+// TestFusedNeedsORT: the pure-Go backend refuses fused and int8 graphs at
+// Open, naming ONNX Runtime, instead of failing at the first run.
+func TestFusedNeedsORT(t *testing.T) {
+	for _, o := range []convert.Options{{Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}} {
+		res := convertFixture(t, "bert", o)
+		if !o.RequiresORT() {
+			t.Errorf("%+v: RequiresORT false", o)
+		}
+		enc, err := gobackend.Open(res.ONNX, onnx.Options{})
+		if err == nil {
+			enc.Close()
+			t.Fatalf("%+v: gobackend opened a graph with contrib operators", o)
+		}
+		if !strings.Contains(err.Error(), "com.microsoft") || !strings.Contains(err.Error(), "ONNX Runtime") {
+			t.Errorf("%+v: error %v does not name the domain and ONNX Runtime", o, err)
+		}
+	}
+	if (convert.Options{}).RequiresORT() {
+		t.Error("plain fp32 must not require ORT")
 	}
 }
