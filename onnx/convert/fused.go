@@ -16,7 +16,9 @@ const (
 	// GraphFused writes the ONNX Runtime contrib operators (domain
 	// com.microsoft) that onnxruntime.transformers.optimizer produces and
 	// the CPU provider implements: Attention, SkipLayerNormalization,
-	// BiasGelu/Gelu, FastGelu. Such a graph runs on ONNX Runtime only.
+	// BiasGelu/Gelu, FastGelu for the BERT family; RotaryEmbedding,
+	// MultiHeadAttention and Gelu for ModernBERT. Such a graph runs on
+	// ONNX Runtime only.
 	GraphFused = "fused"
 )
 
@@ -73,12 +75,13 @@ func (o Options) formKey() string {
 
 // finishForm rewrites the built plain graph into the form opts asks for
 // and returns the extra operator set imports the result needs.
-func (b *graph) finishForm(opts Options) []*pb.OperatorSetIdProto {
+// maxPos bounds the sequence length (the rotary caches cover it).
+func (b *graph) finishForm(opts Options, maxPos int) []*pb.OperatorSetIdProto {
 	if b.err != nil || !opts.RequiresORT() {
 		return nil
 	}
 	if opts.graph() == GraphFused {
-		b.fuse()
+		b.fuse(maxPos)
 	}
 	if opts.quantize() == QuantInt8 {
 		b.quantizeInt8()
@@ -216,7 +219,7 @@ func msNode(opType, out string, inputs []string, attrs ...attr) *pb.NodeProto {
 // name, so consumers are unchanged; the pattern's other nodes die and are
 // pruned. Patterns are matched strictly (constants included): anything that
 // does not match stays plain.
-func (b *graph) fuse() {
+func (b *graph) fuse(maxPos int) {
 	ix := b.index()
 	repl := map[*pb.NodeProto][]*pb.NodeProto{}
 	var mask32 string
@@ -227,6 +230,9 @@ func (b *graph) fuse() {
 		switch n.OpType {
 		case "Softmax":
 			end, nodes := b.fuseAttention(ix, n, &mask32)
+			if end == nil {
+				end, nodes = b.fuseRotaryAttention(ix, n, &mask32, maxPos)
+			}
 			if end != nil {
 				repl[end] = nodes
 			}

@@ -20,6 +20,10 @@ import (
 // GELUs the fused form replaces, with their layer count.
 var fusedFixtures = map[string]int{"bert": 2, "bert-cls": 2, "distilbert": 2, "distilbert-cls": 2, "xlmr": 2, "xlmr-cls": 2, "colbert": 2, "luke": 2}
 
+// rotaryFixtures are the ModernBERT fixtures (4 layers): their attention
+// fuses into RotaryEmbedding + MultiHeadAttention.
+var rotaryFixtures = map[string]int{"modernbert": 4, "modernbert-cls": 4}
+
 // opCounts reads a written graph and counts its nodes by domain:op.
 func opCounts(t *testing.T, path string) map[string]int {
 	t.Helper()
@@ -73,6 +77,23 @@ func TestFusedParityORT(t *testing.T) {
 			compare(t, r, enc)
 		})
 	}
+	for _, name := range sortedNames(rotaryFixtures) {
+		t.Run(name, func(t *testing.T) {
+			layers := rotaryFixtures[name]
+			r := loadReference(t, name)
+			res := convertFixture(t, name, convert.Options{Graph: convert.GraphFused})
+			c := opCounts(t, res.ONNX)
+			if c["com.microsoft:MultiHeadAttention"] != layers || c["com.microsoft:RotaryEmbedding"] != 2*layers || c["com.microsoft:Gelu"] < layers || c[":Softmax"] != 0 || c[":Erf"] != 0 {
+				t.Errorf("fused graph ops: %v", c)
+			}
+			enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer enc.Close()
+			compare(t, r, enc)
+		})
+	}
 }
 
 // TestInt8ORT checks the int8 graphs (plain and fused) against the
@@ -81,12 +102,12 @@ func TestFusedParityORT(t *testing.T) {
 func TestInt8ORT(t *testing.T) {
 	requireORT(t)
 	for _, form := range []string{convert.GraphPlain, convert.GraphFused} {
-		for _, name := range sortedNames(fusedFixtures) {
+		for _, name := range append(sortedNames(fusedFixtures), sortedNames(rotaryFixtures)...) {
 			t.Run(form+"/"+name, func(t *testing.T) {
 				r := loadReference(t, name)
 				res := convertFixture(t, name, convert.Options{Graph: form, Quantize: convert.QuantInt8})
 				c := opCounts(t, res.ONNX)
-				if c["com.microsoft:DynamicQuantizeMatMul"] == 0 || (form == convert.GraphFused && c["com.microsoft:QAttention"] != 2) {
+				if c["com.microsoft:DynamicQuantizeMatMul"] == 0 || (form == convert.GraphFused && fusedFixtures[name] > 0 && c["com.microsoft:QAttention"] != fusedFixtures[name]) {
 					t.Errorf("int8 graph ops: %v", c)
 				}
 				enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
