@@ -1,6 +1,8 @@
 """Timing half of bench/fused.sh (issue 13): random-weight checkpoints at
 full size, then every graph form timed on the same ONNX Runtime (this
-venv's), one thread, side by side with torch.
+venv's), one thread, side by side with torch. Times are CPU seconds of the
+process (time.process_time): with one intra-op thread that is the work
+done, robust on a shared machine where wall time depends on the load.
 
   python bench/fused.py gen CACHE           write CACHE/{bert-base,modernbert-30m}
   python bench/fused.py time CACHE MODEL    print one TSV line per variant
@@ -108,9 +110,9 @@ def time_ort(path, feeds_list, reps):
         s.run(None, f)  # warm-up
         ts = []
         for _ in range(reps[len(out)]):
-            t = time.perf_counter()
+            t = time.process_time()
             s.run(None, f)
-            ts.append(time.perf_counter() - t)
+            ts.append(time.process_time() - t)
         out.append(statistics.median(ts))
     return out
 
@@ -128,9 +130,9 @@ def time_torch(model_dir, feeds_list, reps):
             m(**f)
             ts = []
             for _ in range(reps[len(out)]):
-                t = time.perf_counter()
+                t = time.process_time()
                 m(**f)
-                ts.append(time.perf_counter() - t)
+                ts.append(time.process_time() - t)
             out.append(statistics.median(ts))
     return out
 

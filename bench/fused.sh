@@ -13,8 +13,8 @@
 #   export-ortq     ORT quantize_dynamic (QInt8) of export-ortopt
 #   torch           transformers AutoModel forward on torch CPU (sdpa), the
 #                   model call of sentence-transformers' encode
-# Timings: median of REPS_BATCH (3) batch runs and REPS_SINGLE (20) single
-# runs after one warm-up. The machine is shared: compare ratios within one
+# Timings: process CPU time (one thread), median of REPS_BATCH (3) batch runs
+# and REPS_SINGLE (20) single runs after one warm-up. The machine is shared: compare ratios within one
 # run only.
 # Usage: bench/fused.sh [cachedir]   (default ~/.cache/jretrieve/bench-fused)
 set -euo pipefail
@@ -25,7 +25,7 @@ mkdir -p "$C"
 go build -o "$C/jretrieve" ./cmd/jretrieve
 $PY bench/fused.py gen "$C"
 echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores (shared), onnxruntime $($PY -c 'import onnxruntime; print(onnxruntime.__version__)'), torch $($PY -c 'import torch; print(torch.__version__)'), 1 thread"
-echo -e "model\tvariant\tbatch32x128_s\tsingle128_ms"
+echo -e "model\tvariant\tbatch32x128_cpu_s\tsingle128_cpu_ms"
 for m in ${MODELS:-bert-base modernbert-30m}; do
   for g in plain fused; do
     for q in none int8; do
