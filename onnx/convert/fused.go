@@ -239,6 +239,9 @@ func (b *graph) fuse(maxPos int) {
 		case "LayerNormalization":
 			if nn := fuseSkipLayerNorm(ix, n); nn != nil {
 				repl[n] = []*pb.NodeProto{nn}
+			} else if nn, add := b.fusePreSkipLayerNorm(ix, n); nn != nil {
+				repl[n] = []*pb.NodeProto{nn}
+				repl[add] = nil // h is now SkipLayerNormalization's output
 			}
 		case "Mul":
 			if nn := fuseGelu(ix, n); nn != nil {
@@ -349,6 +352,69 @@ func fuseSkipLayerNorm(ix *index, n *pb.NodeProto) *pb.NodeProto {
 		return msNode("SkipLayerNormalization", n.Output[0], []string{y, add.Input[1-i], n.Input[1], n.Input[2], bias}, aFloat("epsilon", eps))
 	}
 	return nil
+}
+
+// fusePreSkipLayerNorm matches the pre-LayerNorm residual of ModernBERT:
+// h = Add(x, y); LayerNorm(h) with h also feeding later nodes (the next
+// residual), x and y both [B, S, H] values (produced by a linear, a
+// residual Add or a LayerNorm). It becomes SkipLayerNormalization(x, y,
+// gamma[, beta]) writing the normalized value and h (its fourth output,
+// input_skip_bias_sum); the Add dies. Every other consumer of h must come
+// after the LayerNorm, where h is now computed.
+func (b *graph) fusePreSkipLayerNorm(ix *index, n *pb.NodeProto) (*pb.NodeProto, *pb.NodeProto) {
+	if len(n.Input) < 2 || axisOf(n) != -1 {
+		return nil, nil
+	}
+	add := ix.node(n.Input[0], "Add")
+	if add == nil {
+		return nil, nil
+	}
+	full := func(v string) bool {
+		p := ix.prod[v]
+		if p == nil {
+			return false
+		}
+		switch p.Domain + ":" + p.OpType {
+		case ":MatMul", ":Add", ":LayerNormalization", msDomain + ":SkipLayerNormalization", msDomain + ":DynamicQuantizeMatMul":
+			return true
+		}
+		return false
+	}
+	if !full(add.Input[0]) || !full(add.Input[1]) {
+		return nil, nil
+	}
+	// A residual Add operand must itself be a residual (not the bias Add
+	// of a linear, whose operand is a constant).
+	for _, in := range add.Input {
+		if p := ix.node(in, "Add"); p != nil && (ix.inits[p.Input[0]] != nil || ix.inits[p.Input[1]] != nil) {
+			return nil, nil
+		}
+	}
+	seenLN := false
+	for _, m := range b.g.Node {
+		if m == n {
+			seenLN = true
+			continue
+		}
+		for _, in := range m.Input {
+			if in == add.Output[0] && !seenLN && m != n {
+				return nil, nil
+			}
+		}
+	}
+	for _, o := range b.g.Output {
+		if o.Name == add.Output[0] {
+			return nil, nil
+		}
+	}
+	eps, _ := attrFloat(n, "epsilon")
+	in := []string{add.Input[0], add.Input[1], n.Input[1]}
+	if len(n.Input) > 2 {
+		in = append(in, n.Input[2])
+	}
+	nn := msNode("SkipLayerNormalization", n.Output[0], in, aFloat("epsilon", eps))
+	nn.Output = []string{n.Output[0], "", "", add.Output[0]}
+	return nn, add
 }
 
 func axisOf(n *pb.NodeProto) int64 {

@@ -83,7 +83,7 @@ func TestFusedParityORT(t *testing.T) {
 			r := loadReference(t, name)
 			res := convertFixture(t, name, convert.Options{Graph: convert.GraphFused})
 			c := opCounts(t, res.ONNX)
-			if c["com.microsoft:MultiHeadAttention"] != layers || c["com.microsoft:RotaryEmbedding"] != 2*layers || c["com.microsoft:Gelu"] < layers || c[":Softmax"] != 0 || c[":Erf"] != 0 {
+			if c["com.microsoft:MultiHeadAttention"] != layers || c["com.microsoft:RotaryEmbedding"] != 2*layers || c["com.microsoft:SkipLayerNormalization"] != 2*layers || c["com.microsoft:Gelu"] < layers || c[":Softmax"] != 0 || c[":Erf"] != 0 {
 				t.Errorf("fused graph ops: %v", c)
 			}
 			enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
