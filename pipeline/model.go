@@ -62,6 +62,9 @@ type ModelOptions struct {
 	// Resolve turns a catalog name into a local model directory (for
 	// example by downloading an ONNX export); nil: only directories work.
 	Resolve func(ctx context.Context, name string) (dir string, err error)
+	// ResolveDirs sends directories through Resolve too (for example to
+	// convert a local checkpoint in a non-default graph form).
+	ResolveDirs bool
 }
 
 // ErrUnknownModel is returned for a name that is neither a builtin, a
@@ -104,7 +107,7 @@ func DefaultOpener(opt ModelOptions) Opener {
 				Index: &bm25.BuildOptions{Analyzer: a}}, nil
 		}
 		dir := name
-		if st, err := os.Stat(name); err != nil || !st.IsDir() {
+		if st, err := os.Stat(name); err != nil || !st.IsDir() || (opt.ResolveDirs && opt.Resolve != nil) {
 			if opt.Resolve == nil {
 				return nil, fmt.Errorf("%w %q: not bm25, bm25-index or a model directory", ErrUnknownModel, name)
 			}

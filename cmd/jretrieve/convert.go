@@ -49,6 +49,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	name := fs.String("name", "", "run conversion: run `name` (TREC tag; default: IN's base name)")
 	out := fs.String("out", "", "model conversion: write the model directory to `DIR` (default: jretrieve's cache)")
 	copyWeights := fs.Bool("copy-weights", false, "model conversion: copy every weight into model.onnx.data instead of pointing into the safetensors files")
+	form := addFormFlags(fs)
 	paths, err := evParseArgs(fs, args)
 	if err != nil {
 		return err
@@ -62,10 +63,14 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if *to != "" || *name != "" {
 			return fmt.Errorf("%w: --to and --name apply to run conversion (IN OUT)", errUsage)
 		}
-		return convertModel(ctx, paths[0], *out, convert.Options{CopyWeights: *copyWeights}, stdout)
+		opts, err := form.options(*copyWeights)
+		if err != nil {
+			return err
+		}
+		return convertModel(ctx, paths[0], *out, opts, stdout)
 	case 2:
-		if *out != "" || *copyWeights {
-			return fmt.Errorf("%w: --out and --copy-weights apply to model conversion (one MODEL_OR_DIR argument)", errUsage)
+		if *out != "" || *copyWeights || *form.graph != convert.GraphPlain || *form.quantize != convert.QuantNone {
+			return fmt.Errorf("%w: --out, --copy-weights, --graph and --quantize apply to model conversion (one MODEL_OR_DIR argument)", errUsage)
 		}
 	default:
 		fs.Usage()

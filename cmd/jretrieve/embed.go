@@ -11,6 +11,7 @@ import (
 
 	"github.com/jretrieve/jretrieve/embed"
 	_ "github.com/jretrieve/jretrieve/onnx/gobackend" // "go" backend fallback
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
 )
 
 func init() {
@@ -42,6 +43,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	lib := fs.String("ort-lib", "", "path of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the jretrieve cache)")
 	maxLen := fs.Int("max-length", 0, "maximum sequence length in tokens (default: the model's)")
 	batch := fs.Int("batch", 32, "sequences per encoder run")
+	form := addFormFlags(fs)
 	texts, err := tkParseArgs(fs, args)
 	if err != nil {
 		return err
@@ -65,8 +67,20 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	copts, err := form.options(false)
+	if err != nil {
+		return err
+	}
 	be := chooseBackend(*backend, *lib, true, stderr, "embed")
+	if err := checkBackendFor(copts, be); err != nil {
+		return err
+	}
 	opts := []embed.Option{embed.WithBackend(be), embed.WithThreads(*threads), embed.WithBatchSize(*batch)}
+	if copts.RequiresORT() {
+		opts = append(opts, embed.WithResolver(func(ctx context.Context, name string) (modeldir.Source, error) {
+			return modeldir.ResolveWith(ctx, name, nil, copts)
+		}))
+	}
 	if *lib != "" {
 		opts = append(opts, embed.WithLibrary(*lib))
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/jretrieve/jretrieve/eval"
 	"github.com/jretrieve/jretrieve/hub"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
+	"github.com/jretrieve/jretrieve/onnx/convert"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
 	"github.com/jretrieve/jretrieve/pipeline"
 )
@@ -79,6 +80,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	depth := fs.Int("depth", 100, "documents a first stage retrieves from a collection")
 	backend := fs.String("backend", "auto", backendHelp)
 	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the cache filled by scripts/install-onnxruntime.sh)")
+	form := addFormFlags(fs)
 	format := fs.String("format", "text", "table `format` on stdout: text, markdown, csv, json or latex")
 	ties := fs.String("ties", "ranx", "tie `policy`: ranx, trec or stable")
 	test := fs.String("test", "student", "significance `test`: student, fisher or none")
@@ -94,6 +96,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("%w: unexpected arguments %q (models go after --model)", errUsage, fs.Args())
 	}
 	if err := checkBackend(*backend); err != nil {
+		return err
+	}
+	copts, err := form.options(false)
+	if err != nil {
 		return err
 	}
 	if *limit < 0 {
@@ -153,9 +159,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	be := chooseBackend(*backend, *ortLib, needsEncoder(specs), stderr, "eval")
+	if err := checkBackendFor(copts, be); err != nil && needsEncoder(specs) {
+		return err
+	}
 	base := pipeline.DefaultOpener(pipeline.ModelOptions{
 		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: be, Library: *ortLib,
-		Resolve: catalogResolver(client),
+		Resolve: catalogResolverWith(client, copts), ResolveDirs: copts.RequiresORT(),
 	})
 	// say which prompt each embedder's roles use (models may open concurrently)
 	var logMu sync.Mutex
@@ -168,10 +177,14 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return m, err
 	})
+	settings := fmt.Sprintf("max-length=%d", *maxLen)
+	if copts.RequiresORT() {
+		settings += fmt.Sprintf(" graph=%s quantize=%s", copts.Graph, copts.Quantize)
+	}
 	start := time.Now()
 	infos, err := pipeline.Execute(ctx, task, specs, pipeline.Options{
 		Opener: opener, CacheDir: *cacheDir, RunDir: filepath.Join(*out, "runs"), Force: *force,
-		Workers: *workers, Depth: *depth, Progress: prog, Settings: fmt.Sprintf("max-length=%d", *maxLen),
+		Workers: *workers, Depth: *depth, Progress: prog, Settings: settings,
 	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -182,6 +195,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	runs := make([]*eval.Run, len(infos))
 	throughput := map[string]float64{}
 	for i, ri := range infos {
+		if sfx := formSuffix(copts); sfx != "" && exprNeedsEncoder(ri.Name) {
+			ri.Name += sfx
+			ri.Run.SetName(ri.Name)
+		}
 		runs[i] = ri.Run
 		throughput[ri.Name] = ri.DocsPerSecond()
 		if err := eval.WriteRunFileFormat(filepath.Join(*out, "runs", pipeline.RunFileName(ri.Name)+".trec"), ri.Run, eval.FormatTREC); err != nil {
@@ -218,6 +235,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			len(task.Queries()), len(infos), time.Since(start).Seconds(), *out)
 	}
 	return nil
+}
+
+// exprNeedsEncoder reports whether model expression expr names a neural
+// model.
+func exprNeedsEncoder(expr string) bool {
+	s, err := pipeline.ParseSpec(expr)
+	return err == nil && needsEncoder([]*pipeline.Spec{s})
 }
 
 // needsEncoder reports whether an expression names a neural model.
@@ -269,8 +293,15 @@ func knownDataset(name string) bool {
 // catalog's ONNX repository or conversion through the hub; models that need
 // an export fail with the exact command).
 func catalogResolver(client *hub.Client) func(ctx context.Context, name string) (string, error) {
+	return catalogResolverWith(client, convert.Options{})
+}
+
+// catalogResolverWith is catalogResolver converting checkpoints with opts
+// (a non-default graph form or quantization skips $JRETRIEVE_MODELS, whose
+// exports are plain graphs).
+func catalogResolverWith(client *hub.Client, opts convert.Options) func(ctx context.Context, name string) (string, error) {
 	return func(ctx context.Context, name string) (string, error) {
-		if root := os.Getenv("JRETRIEVE_MODELS"); root != "" {
+		if root := os.Getenv("JRETRIEVE_MODELS"); root != "" && !opts.RequiresORT() {
 			cands := []string{path.Base(name), strings.ReplaceAll(name, "/", "__")}
 			if m, ok := catalog.Lookup(name); ok {
 				cands = append(cands, path.Base(m.ID), strings.ReplaceAll(m.ID, "/", "__"))
@@ -282,7 +313,7 @@ func catalogResolver(client *hub.Client) func(ctx context.Context, name string) 
 				}
 			}
 		}
-		src, err := modeldir.Resolve(ctx, name, client)
+		src, err := modeldir.ResolveWith(ctx, name, client, opts)
 		if err != nil {
 			if errors.Is(err, modeldir.ErrNeedsExport) {
 				return "", fmt.Errorf("%w\n(or put the exported directory in $JRETRIEVE_MODELS/%s)", err, path.Base(name))

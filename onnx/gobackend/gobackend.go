@@ -51,6 +51,11 @@ func Open(path string, opts onnx.Options) (*Session, error) {
 			return nil, fmt.Errorf("gobackend: %s: sequence bucket %d is not positive (buckets %v)", path, b, opts.SequenceBuckets)
 		}
 	}
+	if d, err := contribDomain(abs); err != nil {
+		return nil, fmt.Errorf("gobackend: %w", err)
+	} else if d != "" {
+		return nil, fmt.Errorf("gobackend: %s uses %s operators (a fused or quantized graph, jretrieve convert --graph fused / --quantize int8), which only ONNX Runtime implements: run it with the ort backend", path, d)
+	}
 	m := &backends.Model{
 		ID:           abs,
 		Path:         filepath.Dir(abs),

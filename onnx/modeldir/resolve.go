@@ -68,10 +68,41 @@ var filePatterns = []string{"*.json", "*.txt", "*.model", "1_Pooling/*"}
 // c is the Hub client (nil: hub.New(hub.FromEnv()), which honours HF_HOME,
 // HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE).
 func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
+	return ResolveWith(ctx, name, c, convert.Options{})
+}
+
+// ResolveWith is Resolve with the options of jretrieve's own conversions
+// (graph form, quantization: part of the conversion's cache key). Options
+// other than the plain fp32 graph apply only to models jretrieve converts:
+// for one that resolves to a published or exported ONNX graph they are an
+// error rather than silently ignored.
+func ResolveWith(ctx context.Context, name string, c *hub.Client, opts convert.Options) (Source, error) {
+	src, err := resolve(ctx, name, c, opts)
+	if err == nil && opts.RequiresORT() && !IsConverted(src.Dir) {
+		return src, fmt.Errorf("modeldir: %s resolves to its own ONNX graph (%s), not one jretrieve converts: --graph %s --quantize %s apply to converted checkpoints only", name, src.Dir, or(opts.Graph, convert.GraphPlain), or(opts.Quantize, convert.QuantNone))
+	}
+	return src, err
+}
+
+// IsConverted reports whether dir is a conversion jretrieve wrote into its
+// cache (ConvertedDir).
+func IsConverted(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, completeMark))
+	return err == nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func resolve(ctx context.Context, name string, c *hub.Client, opts convert.Options) (Source, error) {
 	st, statErr := os.Stat(name)
 	if statErr == nil && st.IsDir() {
 		if !HasONNX(name) && convert.HasCheckpoint(name) {
-			out, err := ConvertedDir(ctx, name, "", "", convert.Options{})
+			out, err := ConvertedDir(ctx, name, "", "", opts)
 			if err != nil {
 				return Source{}, err
 			}
@@ -101,14 +132,14 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 			return Source{Dir: dir}, nil
 		}
 		// No ONNX graph in the repository: convert its checkpoint.
-		return convertSnapshot(ctx, c, hub.Repo{ID: name}, Source{})
+		return convertSnapshot(ctx, c, hub.Repo{ID: name}, Source{}, opts)
 	}
 	src := Source{Model: m, InCatalog: true}
 	// A third-party conversion, an export or no route at all: jretrieve's
 	// own conversion of the model's checkpoint takes over where it builds
 	// the architecture. An official ONNX file (ONNXRepo) keeps priority.
 	if m.ONNX.Source != catalog.ONNXRepo && m.Converted() {
-		return convertSnapshot(ctx, c, hub.Repo{ID: m.ID, Revision: m.Revision}, src)
+		return convertSnapshot(ctx, c, hub.Repo{ID: m.ID, Revision: m.Revision}, src, opts)
 	}
 	if m.Support == catalog.Unsupported {
 		return src, fmt.Errorf("modeldir: %s cannot run in jretrieve yet: %s", m.ID, m.Reason)
@@ -148,12 +179,12 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 // convertSnapshot downloads the configuration, tokenizer and checkpoint
 // files of repo and converts them once into jretrieve's cache (see
 // ConvertedDir), keyed by the snapshot's commit.
-func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Source) (Source, error) {
+func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Source, opts convert.Options) (Source, error) {
 	dir, err := snapshotCheckpoint(ctx, c, repo)
 	if err != nil {
 		return src, err
 	}
-	out, err := ConvertedDir(ctx, dir, repo.ID, filepath.Base(dir), convert.Options{})
+	out, err := ConvertedDir(ctx, dir, repo.ID, filepath.Base(dir), opts)
 	if err != nil {
 		return src, fmt.Errorf("modeldir: %s: %w", repo.ID, err)
 	}
