@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/jretrieve/jretrieve/vecsim"
 )
 
 // dense64 is a row-major float64 copy of a matrix with its squared row
@@ -120,34 +122,59 @@ func euclideanSquare(m *dense64) []float64 {
 }
 
 // nearest returns, for each row of a, the index of the nearest row of b
-// (the first on ties) by squared Euclidean distance.
+// (the first on ties) by squared Euclidean distance. Candidates are
+// ranked in float32 by vecsim's SIMD kernel (|c|^2 - 2 x.c); every
+// candidate within the float32 error bound of the best is then compared
+// by its exact float64 distance, so the answer is the exact nearest row.
 func nearest(a, b *dense64) []int {
-	out := make([]int, a.n)
-	best := make([]float64, a.n)
-	for i := range best {
-		best[i] = math.Inf(1)
+	d := a.d
+	toF32 := func(m *dense64) vecsim.Matrix {
+		out := vecsim.NewMatrix(m.n, d)
+		for i, v := range m.x {
+			out.Data[i] = float32(v)
+		}
+		return out
 	}
-	na := (a.n + 3) / 4
+	a32, b32 := toF32(a), toF32(b)
+	var bmax float64
+	for _, v := range b.norms {
+		bmax = math.Max(bmax, v)
+	}
+	bmax = math.Sqrt(bmax)
+	// |fl(x.c) - x.c| <= d u |x||c| for a float32 FMA chain (u = 2^-24),
+	// plus the rounding of the inputs and of |c|^2: a generous bound.
+	const u = 1.0 / (1 << 24)
+	out := make([]int, a.n)
+	const block = 64
+	nb := (a.n + block - 1) / block
 	t := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := 0; w < t; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for bi := w; bi < na; bi += t {
-				ra, ka := blockRows(a, bi*4)
-				for bj := 0; bj*4 < b.n; bj++ {
-					rb, kb := blockRows(b, bj*4)
-					g := dot4x4(&ra, &rb)
-					for p := 0; p < ka; p++ {
-						i := bi*4 + p
-						for q := 0; q < kb; q++ {
-							j := bj*4 + q
-							if d := sqDistPair(a, b, i, j, g[p*4+q]); d < best[i] {
-								best[i], out[i] = d, j
+			sc := make([]float32, block*b.n)
+			for bi := w; bi < nb; bi += t {
+				r0 := bi * block
+				r1 := min(a.n, r0+block)
+				q := vecsim.Matrix{Rows: r1 - r0, Dim: d, Data: a32.Data[r0*d : r1*d]}
+				vecsim.ScoreBlock(q, b32, sc)
+				for i := r0; i < r1; i++ {
+					row := sc[(i-r0)*b.n : (i-r0+1)*b.n]
+					m := math.Inf(1)
+					for j, g := range row {
+						m = math.Min(m, b.norms[j]-2*float64(g))
+					}
+					tol := 4*float64(d+4)*u*math.Sqrt(a.norms[i])*bmax + 4*u*bmax*bmax
+					best, bd := -1, math.Inf(1)
+					for j, g := range row {
+						if b.norms[j]-2*float64(g) <= m+tol {
+							if dd := sqDist(a.row(i), b.row(j)); dd < bd {
+								best, bd = j, dd
 							}
 						}
 					}
+					out[i] = best
 				}
 			}
 		}(w)
