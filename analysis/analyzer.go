@@ -212,6 +212,9 @@ func (d *dictionary) pos(nd *node) []string {
 	kd := d.d
 	switch nd.class {
 	case classKnown:
+		if f, ok := d.features[nd.id]; ok {
+			return append([]string(nil), f[:len(kd.POSTable.POSs[nd.id])]...)
+		}
 		ids := kd.POSTable.POSs[nd.id]
 		out := make([]string, len(ids))
 		for i, id := range ids {
@@ -219,18 +222,7 @@ func (d *dictionary) pos(nd *node) []string {
 		}
 		return out
 	case classUnknown:
-		start, end := 0, 1
-		if v, ok := kd.UnkDict.ContentsMeta[kdict.POSStartIndex]; ok {
-			start = int(v)
-		}
-		if v, ok := kd.UnkDict.ContentsMeta[kdict.POSHierarchy]; ok {
-			end = start + int(v)
-		}
-		f := kd.UnkDict.Contents[nd.id]
-		if start >= end || end > len(f) {
-			return nil
-		}
-		return append([]string(nil), f[start:end]...)
+		return append([]string(nil), d.unkMorphs[nd.id].pos...)
 	}
 	return nil
 }
@@ -240,6 +232,12 @@ func (d *dictionary) pos(nd *node) []string {
 func (d *dictionary) feature(nd *node, i int) (string, bool) {
 	if nd.class != classKnown || d.d.Contents == nil {
 		return "", false
+	}
+	if f, ok := d.features[nd.id]; ok {
+		if i < 0 || i >= len(f) {
+			return "", false
+		}
+		return f[i], true
 	}
 	f := d.d.Contents[nd.id]
 	i -= len(d.d.POSTable.POSs[nd.id])

@@ -14,8 +14,10 @@ import (
 type Dict string
 
 const (
-	// Uni is UniDic 2.1.2, the dictionary packaged as unidic-lite (fugashi's
-	// default, the JQaRA BM25 baseline, the Tohoku/Ruri BERT tokenizers).
+	// Uni is unidic-lite 1.0.8 (fugashi's default, the JQaRA BM25
+	// baseline, the Tohoku/Ruri BERT tokenizers): UniDic 2.1.2 as kagome
+	// ships it, with unidic-lite's changes applied from unidic-lite's own
+	// compiled files (see unidiclite/ and scripts/reference/unidiclite_dict.py).
 	Uni Dict = "uni"
 	// IPA is IPADIC 2.7.0 (mecab-ipadic-2.7.0-20070801, as in Debian's
 	// mecab-ipadic-utf8).
@@ -36,9 +38,19 @@ type dictionary struct {
 	d     *kdict.Dict
 	chars *charTable
 	space charInfo
-	// unk[c] lists the unknown-word dictionary ids of category c (our
-	// char.def order).
-	unk [][]int32
+	// unk[c] lists the indices in unkMorphs of the unknown-word entries of
+	// category c (our char.def order), in MeCab's order.
+	unk       [][]int32
+	unkMorphs []unkMorph
+	// morphs are the known-word entries (kagome's, with unidic-lite's costs
+	// for Uni).
+	morphs []kdict.Morph
+	// remap, when set, maps each kagome id of a surface group to the entry
+	// MeCab's dictionary has at that place (-1: deleted); see unidiclite.go.
+	remap []int32
+	// features overrides the features (POS levels included) of some
+	// entries (unidic-lite's ㋿).
+	features map[int32][]string
 	// dup[id] is the number of extra entries sharing the surface of id
 	// (kagome's IndexTable.Dup as a slice, for speed).
 	dup []uint16
@@ -113,7 +125,22 @@ func buildDict(name Dict, full bool) (*dictionary, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dictionary{name: name, d: kd, chars: ct, space: ct.at(' '), full: kd.Contents != nil}
+	d := &dictionary{name: name, d: kd, chars: ct, space: ct.at(' '), full: kd.Contents != nil, morphs: kd.Morphs}
+	d.dup = make([]uint16, len(kd.Morphs))
+	for id, n := range kd.Index.Dup {
+		if int(id) < len(d.dup) {
+			d.dup[id] = uint16(n)
+		}
+	}
+	// kagome stores the matrix transposed: At(row,col) = Vec[Row*col+row].
+	d.conn = kd.Connection.Vec
+	d.connRows = int(kd.Connection.Row)
+	if name == Uni {
+		if err := d.applyUniDicLite(); err != nil {
+			return nil, err
+		}
+		return d, nil
+	}
 	kclass := map[string]int32{}
 	for i, n := range kd.CharClass {
 		kclass[n] = int32(i)
@@ -130,19 +157,34 @@ func buildDict(name Dict, full bool) (*dictionary, error) {
 		}
 		dup := kd.UnkDict.IndexDup[kc]
 		for x := int32(0); x <= dup; x++ {
-			d.unk[c] = append(d.unk[c], id+x)
+			d.unk[c] = append(d.unk[c], int32(len(d.unkMorphs)))
+			d.unkMorphs = append(d.unkMorphs, unkMorph{Morph: kd.UnkDict.Morphs[id+x], pos: unkPOS(kd, id+x)})
 		}
 	}
-	d.dup = make([]uint16, len(kd.Morphs))
-	for id, n := range kd.Index.Dup {
-		if int(id) < len(d.dup) {
-			d.dup[id] = uint16(n)
-		}
-	}
-	// kagome stores the matrix transposed: At(row,col) = Vec[Row*col+row].
-	d.conn = kd.Connection.Vec
-	d.connRows = int(kd.Connection.Row)
 	return d, nil
+}
+
+// unkMorph is an unknown-word entry: connection ids, cost and part of
+// speech.
+type unkMorph struct {
+	kdict.Morph
+	pos []string
+}
+
+// unkPOS returns the part-of-speech levels of kagome unknown entry id.
+func unkPOS(kd *kdict.Dict, id int32) []string {
+	start, end := 0, 1
+	if v, ok := kd.UnkDict.ContentsMeta[kdict.POSStartIndex]; ok {
+		start = int(v)
+	}
+	if v, ok := kd.UnkDict.ContentsMeta[kdict.POSHierarchy]; ok {
+		end = start + int(v)
+	}
+	f := kd.UnkDict.Contents[id]
+	if start >= end || end > len(f) {
+		return nil
+	}
+	return append([]string(nil), f[start:end]...)
 }
 
 func (d *dictionary) cost(right, left int16) int64 {

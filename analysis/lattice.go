@@ -141,11 +141,17 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 	kd := d.d
 	kd.Index.Da.CommonPrefixSearchCallback(s[begin2:], func(id, l int) {
 		for x := id; x <= id+int(d.dup[id]); x++ {
-			m := kd.Morphs[x]
+			mid := int32(x)
+			if d.remap != nil {
+				if mid = d.remap[x]; mid < 0 {
+					continue // not in unidic-lite
+				}
+			}
+			m := d.morphs[mid]
 			la.nodes = append(la.nodes, node{begin: int32(pos), surf: int32(begin2), end: int32(begin2 + l),
-				id: int32(x), left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classKnown})
+				id: mid, left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classKnown})
+			found = true
 		}
-		found = true
 	})
 	if found && !ci.invoke {
 		return
@@ -153,7 +159,7 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 	added := false
 	addUnknown := func(end int) {
 		for _, id := range d.unk[ci.def] {
-			m := kd.UnkDict.Morphs[id]
+			m := &d.unkMorphs[id]
 			la.nodes = append(la.nodes, node{begin: int32(pos), surf: int32(begin2), end: int32(end),
 				id: id, left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classUnknown})
 		}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strconv"
+
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 )
 
 // jsonlTable reads one JSON object per line. Blank lines are skipped.
@@ -59,6 +61,12 @@ func (t *jsonlTable) next(row []cell) error {
 		if err == io.EOF {
 			return io.EOF
 		}
+	}
+	// encoding/json would replace invalid bytes with U+FFFD: reject them
+	// first, like the TREC readers.
+	if err := utf8check.Line(line, t.path, t.line); err != nil {
+		ue := err.(*utf8check.Error)
+		return &rowError{file: t.path, pos: t.pos(), err: fmt.Errorf("text is %w (byte 0x%02x at column %d)", utf8check.ErrInvalid, ue.Byte, ue.Column)}
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
