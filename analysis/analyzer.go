@@ -9,7 +9,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	kdict "github.com/ikawaha/kagome-dict/dict"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -57,11 +56,10 @@ var ErrInvalidUTF8 = errors.New("analysis: text is not valid UTF-8")
 
 // Analyzer segments Japanese text. It is safe for concurrent use.
 type Analyzer struct {
-	opt     Options
-	d       *dictionary
-	baseIdx int
-	drop    [][]string
-	stop    map[string]struct{}
+	opt  Options
+	d    *dictionary
+	drop [][]string
+	stop map[string]struct{}
 }
 
 // New returns an analyzer for opt. The dictionary is loaded on first use
@@ -74,16 +72,9 @@ func New(opt Options) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Analyzer{opt: opt, d: d, baseIdx: -1}
-	if opt.BaseForm {
-		if opt.Dict == Uni {
-			a.baseIdx = uniOrthBase
-		} else if v, ok := d.d.ContentsMeta[kdict.BaseFormIndex]; ok {
-			a.baseIdx = int(v)
-		}
-		if a.baseIdx < 0 {
-			return nil, fmt.Errorf("analysis: dictionary %s has no base form feature", opt.Dict)
-		}
+	a := &Analyzer{opt: opt, d: d}
+	if opt.BaseForm && d.base.len() != len(d.morphs) {
+		return nil, fmt.Errorf("analysis: dictionary %s has no base form feature", opt.Dict)
 	}
 	for _, p := range opt.DropPOS {
 		if p == "" {
@@ -101,7 +92,7 @@ func New(opt Options) (*Analyzer, error) {
 }
 
 // uniOrthBase is the index of 書字形基本形 (orthBase) in UniDic's
-// feature list (uni.OrthBase).
+// feature list (uni.OrthBase), POS levels included.
 const uniOrthBase = 10
 
 // Options returns the options the analyzer was built with (Dict filled in).
@@ -176,7 +167,7 @@ func (a *Analyzer) Tokens(text string) []string {
 		}
 		t := text[nd.surf:nd.end]
 		if a.opt.BaseForm {
-			if b, ok := a.d.feature(nd, a.baseIdx); ok && b != "" && b != "*" {
+			if b := a.d.baseForm(nd); b != "" && b != "*" {
 				t = b
 			}
 		}
@@ -209,44 +200,31 @@ outer:
 
 // pos returns the part-of-speech levels of a node.
 func (d *dictionary) pos(nd *node) []string {
-	kd := d.d
 	switch nd.class {
 	case classKnown:
-		ids := kd.POSTable.POSs[nd.id]
+		ids := d.posIDs[d.posOff[nd.id]:d.posOff[nd.id+1]]
 		out := make([]string, len(ids))
 		for i, id := range ids {
-			out[i] = kd.POSTable.NameList[id]
+			out[i] = d.posNames.at(int(id))
 		}
 		return out
 	case classUnknown:
-		start, end := 0, 1
-		if v, ok := kd.UnkDict.ContentsMeta[kdict.POSStartIndex]; ok {
-			start = int(v)
-		}
-		if v, ok := kd.UnkDict.ContentsMeta[kdict.POSHierarchy]; ok {
-			end = start + int(v)
-		}
-		f := kd.UnkDict.Contents[nd.id]
-		if start >= end || end > len(f) {
+		s := d.unkPOS.at(int(nd.id))
+		if s == "" {
 			return nil
 		}
-		return append([]string(nil), f[start:end]...)
+		return strings.Split(s, "\x00")
 	}
 	return nil
 }
 
-// feature returns feature i (POS levels included in the count, as in
-// kagome's FeatureAt) of a known node. Unknown words have none.
-func (d *dictionary) feature(nd *node, i int) (string, bool) {
-	if nd.class != classKnown || d.d.Contents == nil {
-		return "", false
+// baseForm returns the base form of a known node ("" when the dictionary
+// has none or was loaded without base forms).
+func (d *dictionary) baseForm(nd *node) string {
+	if nd.class != classKnown || d.base.len() == 0 {
+		return ""
 	}
-	f := d.d.Contents[nd.id]
-	i -= len(d.d.POSTable.POSs[nd.id])
-	if i < 0 || i >= len(f) {
-		return "", false
-	}
-	return f[i], true
+	return d.base.at(int(nd.id))
 }
 
 // WakatiBatch runs Wakati over texts on all CPUs; out[i] belongs to

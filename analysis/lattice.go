@@ -138,22 +138,41 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 		return // only spaces left: MeCab's node here cannot reach EOS
 	}
 	found := false
-	kd := d.d
-	kd.Index.Da.CommonPrefixSearchCallback(s[begin2:], func(id, l int) {
+	// kagome's DoubleArray.CommonPrefixSearchCallback (a NUL byte ends
+	// the search), over the image's arrays.
+	da := d.da
+	in := s[begin2:]
+	tp, tq := 0, 0
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		if c == 0 {
+			break
+		}
+		tp = tq
+		tq = int(da[tp].base) + int(c)
+		if uint(tq) >= uint(len(da)) || int(da[tq].check) != tp {
+			break
+		}
+		ahead := int(da[tq].base)
+		if uint(ahead) >= uint(len(da)) || int(da[ahead].check) != tq || da[ahead].base > 0 {
+			continue
+		}
+		id := int(-da[ahead].base)
+		end := int32(begin2 + i + 1)
 		for x := id; x <= id+int(d.dup[id]); x++ {
-			m := kd.Morphs[x]
-			la.nodes = append(la.nodes, node{begin: int32(pos), surf: int32(begin2), end: int32(begin2 + l),
+			m := d.morphs[x]
+			la.nodes = append(la.nodes, node{begin: int32(pos), surf: int32(begin2), end: end,
 				id: int32(x), left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classKnown})
 		}
 		found = true
-	})
+	}
 	if found && !ci.invoke {
 		return
 	}
 	added := false
 	addUnknown := func(end int) {
 		for _, id := range d.unk[ci.def] {
-			m := kd.UnkDict.Morphs[id]
+			m := d.unkMorphs[id]
 			la.nodes = append(la.nodes, node{begin: int32(pos), surf: int32(begin2), end: int32(end),
 				id: id, left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classUnknown})
 		}
