@@ -106,15 +106,41 @@ func (a *Analyzer) Analyze(text string) ([]Token, error) {
 		return nil, err
 	}
 	la := latticePool.Get().(*lattice)
-	defer latticePool.Put(la)
-	a.d.viterbi(la, text)
-	out := make([]Token, len(la.path))
-	for i, p := range la.path {
-		nd := &la.nodes[p]
-		out[i] = Token{Surface: text[nd.surf:nd.end], Start: int(nd.surf), End: int(nd.end),
-			POS: a.d.pos(nd), Known: nd.class == classKnown, id: nd.id}
+	defer putLattice(la)
+	a.d.viterbi(la, text, nil)
+	out := make([]Token, len(la.out))
+	for i := range la.out {
+		out[i] = a.token(text, &la.out[i])
 	}
 	return out, nil
+}
+
+func (a *Analyzer) token(text string, nd *node) Token {
+	return Token{Surface: text[nd.surf:nd.end], Start: int(nd.surf), End: int(nd.end),
+		POS: a.d.pos(nd), Known: nd.class == classKnown, id: nd.id}
+}
+
+// AnalyzeFunc calls yield with each token of Analyze(text) in order, as
+// soon as it is decided, and stops when yield returns false: the text
+// after the point where the best path is settled is not analysed (exact:
+// the tokens are those of Analyze, see Wakati on long texts). Invalid
+// UTF-8 gives ErrInvalidUTF8 before any call.
+func (a *Analyzer) AnalyzeFunc(text string, yield func(Token) bool) error {
+	text, err := a.prepare(text)
+	if err != nil {
+		return err
+	}
+	la := latticePool.Get().(*lattice)
+	defer putLattice(la)
+	a.d.viterbi(la, text, func(nodes []node) bool {
+		for i := range nodes {
+			if !yield(a.token(text, &nodes[i])) {
+				return false
+			}
+		}
+		return true
+	})
+	return nil
 }
 
 func (a *Analyzer) prepare(text string) (string, error) {
@@ -130,18 +156,31 @@ func (a *Analyzer) prepare(text string) (string, error) {
 // Wakati returns the surface tokens of the best path, exactly what
 // `mecab -Owakati` prints for text given as one line (whitespace is never
 // a token). Only Options.NFKC is applied. Invalid UTF-8 yields nil.
+//
+// Long texts are segmented in bounded memory with the same result: the
+// part of the best path that every continuation shares is settled and
+// the lattice behind it dropped as the analysis proceeds (no chunking
+// that could change a token).
 func (a *Analyzer) Wakati(text string) []string {
 	text, err := a.prepare(text)
 	if err != nil {
 		return nil
 	}
 	la := latticePool.Get().(*lattice)
-	a.d.viterbi(la, text)
-	out := make([]string, len(la.path))
-	for i, p := range la.path {
-		out[i] = text[la.nodes[p].surf:la.nodes[p].end]
+	defer putLattice(la)
+	var out []string
+	a.d.viterbi(la, text, func(nodes []node) bool {
+		if out == nil {
+			out = make([]string, 0, len(nodes))
+		}
+		for i := range nodes {
+			out = append(out, text[nodes[i].surf:nodes[i].end])
+		}
+		return true
+	})
+	if out == nil {
+		out = []string{}
 	}
-	latticePool.Put(la)
 	return out
 }
 
@@ -152,34 +191,53 @@ func (a *Analyzer) Tokens(text string) []string {
 	if !a.opt.BaseForm && len(a.drop) == 0 && !a.opt.Lower && a.stop == nil {
 		return a.Wakati(text)
 	}
-	text, err := a.prepare(text)
-	if err != nil {
+	out := []string{}
+	if a.TokensFunc(text, func(t string) bool { out = append(out, t); return true }) != nil {
 		return nil
 	}
+	return out
+}
+
+// TokensFunc calls yield with each token of Tokens(text) in order, as
+// soon as it is decided, and stops when yield returns false (the rest of
+// the text is then not analysed). Invalid UTF-8 gives ErrInvalidUTF8
+// before any call.
+func (a *Analyzer) TokensFunc(text string, yield func(string) bool) error {
+	text, err := a.prepare(text)
+	if err != nil {
+		return err
+	}
 	la := latticePool.Get().(*lattice)
-	defer latticePool.Put(la)
-	a.d.viterbi(la, text)
-	out := make([]string, 0, len(la.path))
-	for _, p := range la.path {
-		nd := &la.nodes[p]
-		if len(a.drop) > 0 && a.dropped(a.d.pos(nd)) {
-			continue
-		}
-		t := text[nd.surf:nd.end]
-		if a.opt.BaseForm {
-			if b := a.d.baseForm(nd); b != "" && b != "*" {
-				t = b
+	defer putLattice(la)
+	a.d.viterbi(la, text, func(nodes []node) bool {
+		for i := range nodes {
+			if t, ok := a.filter(text, &nodes[i]); ok && !yield(t) {
+				return false
 			}
 		}
-		if a.opt.Lower {
-			t = strings.ToLower(t)
-		}
-		if _, stop := a.stop[t]; stop {
-			continue
-		}
-		out = append(out, t)
+		return true
+	})
+	return nil
+}
+
+// filter applies the options of Tokens to one node.
+func (a *Analyzer) filter(text string, nd *node) (string, bool) {
+	if len(a.drop) > 0 && a.dropped(a.d.pos(nd)) {
+		return "", false
 	}
-	return out
+	t := text[nd.surf:nd.end]
+	if a.opt.BaseForm {
+		if b := a.d.baseForm(nd); b != "" && b != "*" {
+			t = b
+		}
+	}
+	if a.opt.Lower {
+		t = strings.ToLower(t)
+	}
+	if _, stop := a.stop[t]; stop {
+		return "", false
+	}
+	return t, true
 }
 
 func (a *Analyzer) dropped(pos []string) bool {

@@ -203,10 +203,10 @@ func TestImageRebuildsBadFile(t *testing.T) {
 
 func wakati(d *dictionary, s string) []string {
 	var la lattice
-	d.viterbi(&la, s)
-	out := make([]string, len(la.path))
-	for i, p := range la.path {
-		out[i] = s[la.nodes[p].surf:la.nodes[p].end]
+	d.viterbi(&la, s, nil)
+	out := make([]string, len(la.out))
+	for i, nd := range la.out {
+		out[i] = s[nd.surf:nd.end]
 	}
 	return out
 }
