@@ -184,6 +184,28 @@ func (a *Analyzer) Wakati(text string) []string {
 	return out
 }
 
+// WakatiFunc calls yield with each token of Wakati(text) in order, as
+// soon as it is settled, and stops when yield returns false (the rest of
+// the text is then not analysed). Invalid UTF-8 gives ErrInvalidUTF8
+// before any call.
+func (a *Analyzer) WakatiFunc(text string, yield func(string) bool) error {
+	text, err := a.prepare(text)
+	if err != nil {
+		return err
+	}
+	la := latticePool.Get().(*lattice)
+	defer putLattice(la)
+	a.d.viterbi(la, text, func(nodes []node) bool {
+		for i := range nodes {
+			if !yield(text[nodes[i].surf:nodes[i].end]) {
+				return false
+			}
+		}
+		return true
+	})
+	return nil
+}
+
 // Tokens returns the tokens of text with every option applied (NFKC,
 // part-of-speech filter, base form, lower-casing, stop words). Invalid
 // UTF-8 yields nil.

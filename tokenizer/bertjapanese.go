@@ -181,9 +181,9 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 			return inv[id]
 		}
 		if subType == "character" {
-			co.segment = b.segmentFunc(b.characterPieces)
+			co.segmentN = b.segmentFunc(b.characterPieces)
 		} else {
-			co.segment = b.segmentFunc(b.wordPieces)
+			co.segmentN = b.segmentFunc(b.wordPieces)
 		}
 	case "sentencepiece":
 		co.family = "bert-japanese-sentencepiece"
@@ -202,7 +202,7 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 			return id, id != sp.UnkID() || s == sp.IDToPiece(id)
 		}
 		co.idToken = sp.IDToPiece
-		co.segment = b.segmentFunc(b.spPieces)
+		co.segmentN = b.segmentFunc(b.spPieces)
 		b.unkID = sp.UnkID()
 	default:
 		return nil, fmt.Errorf("%s: field subword_tokenizer_type %q unsupported (supported: wordpiece, character, sentencepiece)", c.file(), subType)
@@ -218,6 +218,8 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 		ids[s] = id
 	}
 	b.specialIDs = ids
+	seg := co.segmentN
+	co.segment = func(text string) []piece { return seg(text, 0) }
 	for _, s := range b.specials {
 		if _, ok := ids[s]; !ok {
 			if id, ok := co.tokenID(s); ok {
@@ -325,10 +327,18 @@ func pyLower(s string) string {
 	return strings.ToLower(strings.ReplaceAll(s, "İ", "i\u0307"))
 }
 
-func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) []piece) func(string) []piece {
-	return func(text string) []piece {
+// segmentFunc returns the segmentation of the tokenizer: all pieces when
+// limit <= 0, else at least the first limit pieces when the text has that
+// many (exactly those of the whole segmentation: words are pieced one by
+// one, and a WordStreamer's words are those of the whole text). A
+// WordStreamer then stops the word segmentation there.
+func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) []piece) func(string, int) []piece {
+	return func(text string, limit int) []piece {
 		var out []piece
 		for _, ch := range splitSpecial(text, b.specials) {
+			if limit > 0 && len(out) >= limit {
+				break
+			}
 			if ch.special {
 				out = append(out, piece{tok: ch.text, id: b.specialIDs[ch.text], begin: ch.offset, end: ch.offset + len(ch.text)})
 				continue
@@ -347,9 +357,8 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 			if b.nfkc {
 				m = nfkcWithOffsets(t)
 			}
-			words := b.splitWords(m.s)
 			pos := 0
-			for _, w := range words {
+			word := func(w string) bool {
 				// Words are substrings of the text in order; a splitter
 				// that rewrites surfaces still gets its words tokenized,
 				// with offsets at the current position.
@@ -369,6 +378,17 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 					ob, oe := m.span(out[k].begin, out[k].end)
 					ob, oe = min(ob, len(ch.text)), min(oe, len(ch.text))
 					out[k].begin, out[k].end = ob+ch.offset, oe+ch.offset
+				}
+				return limit <= 0 || len(out) < limit
+			}
+			if ws, ok := b.words.(WordStreamer); ok && limit > 0 {
+				// m.s is valid UTF-8: no error.
+				_ = ws.WakatiFunc(m.s, word)
+				continue
+			}
+			for _, w := range b.splitWords(m.s) {
+				if !word(w) {
+					break
 				}
 			}
 		}

@@ -13,6 +13,15 @@ type WordSplitter interface {
 	Wakati(text string) []string
 }
 
+// WordStreamer is optionally implemented by a WordSplitter that can hand
+// its words over one at a time: WakatiFunc calls yield with the words of
+// Wakati(text) in order and stops when yield returns false, without
+// segmenting the rest of the text where it can. Encode uses it to segment
+// only as much of a long text as the model's max length keeps.
+type WordStreamer interface {
+	WakatiFunc(text string, yield func(string) bool) error
+}
+
 // WordSplitterFunc adapts a function to WordSplitter.
 type WordSplitterFunc func(string) []string
 
@@ -40,9 +49,90 @@ func defaultWordSplitter(dic string) (WordSplitter, error) {
 		return nil, err
 	}
 	if dic == "unidic_lite" {
-		return WordSplitterFunc(func(s string) []string { return mergeLiteRuns(s, a.Wakati(s)) }), nil
+		return liteSplitter{a}, nil
 	}
 	return a, nil
+}
+
+// liteSplitter is the unidic_lite word splitter (see mergeLiteRuns).
+type liteSplitter struct{ a *analysis.Analyzer }
+
+func (l liteSplitter) Wakati(s string) []string { return mergeLiteRuns(s, l.a.Wakati(s)) }
+
+// WakatiFunc streams the words of Wakati: a word is passed on once the
+// next word shows that it is not merged with it.
+func (l liteSplitter) WakatiFunc(s string, yield func(string) bool) error {
+	m := liteMerger{text: s, prevEnd: -1}
+	stopped := false
+	err := l.a.WakatiFunc(s, func(w string) bool {
+		out, ok := m.add(w)
+		if !ok {
+			return false // not substrings: cannot happen with the analyzer
+		}
+		if out != "" && !yield(out) {
+			stopped = true
+			return false
+		}
+		return true
+	})
+	if err != nil || stopped {
+		return err
+	}
+	if m.pending != "" {
+		yield(m.pending)
+	}
+	return nil
+}
+
+// liteMerger is mergeLiteRuns one word at a time.
+type liteMerger struct {
+	text                   string
+	pos, prevEnd, runStart int
+	runClass               int
+	merging                bool
+	pending                string
+}
+
+// add takes the next word and returns the previous one once it is final
+// ("" when nothing is final yet); false when w is not found in the text.
+func (m *liteMerger) add(w string) (string, bool) {
+	i := strings.Index(m.text[m.pos:], w)
+	if i < 0 {
+		return "", false
+	}
+	b, e := m.pos+i, m.pos+i+len(w)
+	m.pos = e
+	c := liteClass(w)
+	if m.merging && c != 0 && c == m.runClass && b == m.prevEnd {
+		m.pending = m.text[m.runStart:e]
+		m.prevEnd = e
+		return "", true
+	}
+	out := m.pending
+	m.pending = w
+	m.runStart, m.runClass, m.prevEnd, m.merging = b, c, e, c != 0 && len(w) == 1
+	return out, true
+}
+
+// liteClass is 1 for ASCII digits only, 2 for ASCII letters only, else 0.
+func liteClass(w string) int {
+	c := 0
+	for i := 0; i < len(w); i++ {
+		var k int
+		switch b := w[i]; {
+		case b >= '0' && b <= '9':
+			k = 1
+		case b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z':
+			k = 2
+		default:
+			return 0
+		}
+		if c != 0 && k != c {
+			return 0
+		}
+		c = k
+	}
+	return c
 }
 
 // mergeLiteRuns emulates unidic-lite's deletion of the single-character
