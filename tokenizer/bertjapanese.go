@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -265,54 +266,70 @@ func readVocab(path string) (map[string]int, []string, error) {
 	return vocab, inv, nil
 }
 
-// nfkcMap is NFKC(text) with, for each byte of the result, the span of
-// the input it came from.
+// nfkcMap is NFKC(text) with the span of the input each byte of the
+// result came from, kept per normalisation segment (norm.Iter's) rather
+// than per byte: 12 bytes per segment instead of 16 per byte.
 type nfkcMap struct {
-	s          string
-	begin, end []int
+	s        string
+	identity bool      // s is the input itself
+	segs     []nfkcSeg // in order of out; out of the first is 0
+	inLen    int
 }
 
+type nfkcSeg struct{ out, in, stop int32 }
+
 func nfkcWithOffsets(text string) nfkcMap {
+	if int64(len(text)) >= 1<<31-1 {
+		// offsets do not fit in int32: no mapping beyond the identity
+		// of lengths (cannot happen with the CLI's 64 MB lines).
+		return nfkcMap{s: norm.NFKC.String(text), identity: true, inLen: len(text)}
+	}
 	var it norm.Iter
 	it.InitString(norm.NFKC, text)
 	var sb strings.Builder
-	m := nfkcMap{begin: make([]int, 0, len(text)), end: make([]int, 0, len(text))}
+	sb.Grow(len(text))
+	m := nfkcMap{inLen: len(text)}
 	for !it.Done() {
 		start := it.Pos()
 		seg := it.Next()
 		stop := it.Pos()
-		sb.Write(seg)
-		for range seg {
-			m.begin = append(m.begin, start)
-			m.end = append(m.end, stop)
+		if len(seg) > 0 {
+			m.segs = append(m.segs, nfkcSeg{int32(sb.Len()), int32(start), int32(stop)})
 		}
+		sb.Write(seg)
 	}
 	m.s = sb.String()
 	return m
 }
 
-func identityMap(text string) nfkcMap {
-	m := nfkcMap{s: text, begin: make([]int, len(text)), end: make([]int, len(text))}
-	for i := range text {
-		m.begin[i], m.end[i] = i, i+1
+func identityMap(text string) nfkcMap { return nfkcMap{s: text, identity: true, inLen: len(text)} }
+
+// at returns the input span of result byte i (0 <= i < len(m.s)).
+func (m nfkcMap) at(i int) (int, int) {
+	if m.identity {
+		return min(i, m.inLen), min(i+1, m.inLen)
 	}
-	return m
+	k := sort.Search(len(m.segs), func(k int) bool { return int(m.segs[k].out) > i }) - 1
+	return int(m.segs[k].in), int(m.segs[k].stop)
 }
 
 // span maps a byte span of the normalized text back to the input.
 func (m nfkcMap) span(b, e int) (int, int) {
-	e = min(e, len(m.begin))
-	if b >= len(m.begin) || e <= b {
-		if len(m.end) == 0 {
+	n := len(m.s)
+	e = min(e, n)
+	if b >= n || e <= b {
+		if n == 0 {
 			return 0, 0
 		}
-		x := m.end[len(m.end)-1]
-		if b < len(m.begin) {
-			x = m.begin[b]
+		_, x := m.at(n - 1)
+		if b < n {
+			x, _ = m.at(b)
 		}
 		return x, x
 	}
-	return m.begin[b], m.end[e-1]
+	ob, _ := m.at(b)
+	_, oe := m.at(e - 1)
+	return ob, oe
 }
 
 // pyLower lower-cases character by character like the references:
