@@ -7,6 +7,9 @@
 #     tokenizer (tokenizer/testdata/line-like: MeCab unidic_lite +
 #     SentencePiece; and bert-base-japanese-v3, MeCab + WordPiece, when
 #     ../shared is present), where only what 512 tokens consume is segmented,
+#   - `jretrieve eval --model bm25 --model bm25-ipa` on a one-question
+#     dataset whose first passage has 2,000,000 characters (BM25 needs all
+#     of its words: bounded-memory segmentation, no truncation),
 # and `mecab -Owakati` on the same line for reference. With --base REV the
 # jretrieve of git revision REV is measured in the same run and the outputs
 # are compared byte for byte (they must be identical).
@@ -33,7 +36,7 @@ if [ -n "$BASE" ]; then
   BINS+=(jretrieve-base)
 fi
 export JRETRIEVE_CACHE=$W/cache
-go run ./bench/analysisbench -max-mb "$MB" -out "$W/corpus.txt" 2>/dev/null
+go run ./bench/analysisbench -max-mb "$MB" -out "$W/corpus.txt" -eval-dataset "$W/ds.jsonl" -passage-chars 2000000 2>/dev/null
 { tr -d '\n' < "$W/corpus.txt"; echo; } > "$W/line.txt"
 BYTES=$(stat -c %s "$W/line.txt")
 CHARS=$(wc -m < "$W/line.txt")
@@ -61,13 +64,15 @@ for b in "${BINS[@]}"; do
   for d in uni ipa; do
     run "$b analyze -dict $d" "$W/$b.analyze.$d" "$W/$b" analyze -dict $d
   done
+  rm -rf "$W/evout-$b"
+  run "$b eval --model bm25 --model bm25-ipa (2M-char passage)" "$W/$b.eval" "$W/$b" eval -q --dataset "$W/ds.jsonl" --model bm25 --model bm25-ipa --no-plots --cache "" --out "$W/evout-$b"
   for m in "${MODELS[@]}"; do
     run "$b tokenize --max-length 512 $(basename "$m")" "$W/$b.tok.$(basename "$m")" "$W/$b" tokenize --model "$m" --max-length 512
   done
 done
 if [ -n "$BASE" ]; then
-  for f in analyze.uni analyze.ipa $(for m in "${MODELS[@]}"; do echo "tok.$(basename "$m")"; done); do
+  for f in analyze.uni analyze.ipa eval $(for m in "${MODELS[@]}"; do echo "tok.$(basename "$m")"; done); do
     if cmp -s "$W/jretrieve.$f" "$W/jretrieve-base.$f"; then echo "$f: output identical to $BASE"; else echo "$f: OUTPUT DIFFERS from $BASE"; fi
   done
 fi
-echo "ipa analyze vs mecab ipadic-utf8 (one line, split by mecab at its -b buffer? no: -b 16 MB holds it): $(cmp -s "$W/jretrieve.analyze.ipa" "$W/mecab.ipa" && echo identical || echo differs)"
+echo "jretrieve analyze -dict ipa vs mecab ipadic-utf8 on the line (-b 16 MB holds it whole): $(cmp -s "$W/jretrieve.analyze.ipa" "$W/mecab.ipa" && echo identical || echo differs)"

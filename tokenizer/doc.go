@@ -80,6 +80,20 @@
 // right-pad a batch to its longest row, a bucket or a fixed length, as
 // row-major [Rows, Cols] slices.
 //
+// Long texts: the MeCab families (BertJapanese with word_tokenizer_type
+// mecab, whichever subword step) segment only what a right-truncated
+// encoding keeps. MeCab hands its words over as they are settled
+// (analysis.Analyzer.WakatiFunc: the words of the whole text, never
+// re-cut) and stops after budget+1 pieces; a pair segments one text in
+// full and the other up to max(n1, budget)+1 pieces, which gives the
+// same longest_first cut (TestPairPrefixBound checks every length up to
+// 60). The result is identical to segmenting everything
+// (TestEncodeSegmentsOnlyWhatIsKept). Normalisation (NFKC, lower-casing)
+// still runs over the whole text, in linear time. The other families
+// tokenize the whole text before cutting: their normalizers (precompiled
+// charsmaps, Replace) are not local, so no cut point is provably safe
+// in general.
+//
 // # Fidelity checks (tests)
 //
 //   - spm: identical pieces and ids to python3-sentencepiece 0.1.97 on 3,005
