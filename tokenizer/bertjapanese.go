@@ -403,6 +403,15 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 				_ = ws.WakatiFunc(m.s, word)
 				continue
 			}
+			if b.words == nil && limit > 0 {
+				// CharacterTokenizer, one character at a time.
+				for i, r := range m.s {
+					if !unicode.IsSpace(r) && !word(m.s[i:i+utf8.RuneLen(r)]) {
+						break
+					}
+				}
+				continue
+			}
 			for _, w := range b.splitWords(m.s) {
 				if !word(w) {
 					break

@@ -144,3 +144,33 @@ func equalEnc(a, b Encoding) bool {
 	return slices.Equal(a.IDs, b.IDs) && slices.Equal(a.Tokens, b.Tokens) && slices.Equal(a.Offsets, b.Offsets) &&
 		slices.Equal(a.TypeIDs, b.TypeIDs) && a.Truncated == b.Truncated
 }
+
+// The character word tokenizer (no MeCab) also stops at the kept pieces,
+// with the same encoding.
+func TestEncodeCharacterPrefix(t *testing.T) {
+	dir := t.TempDir()
+	cfg := `{"tokenizer_class": "BertJapaneseTokenizer", "word_tokenizer_type": "character", "subword_tokenizer_type": "character"}`
+	vocab := "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n東\n京\nの\nは\n。\n"
+	if err := os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "vocab.txt"), []byte(vocab), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co := tk.(*core)
+	whole := *co
+	whole.segmentN = nil
+	long := strings.Repeat("東京の ﾃｽﾄ\u3000は。\n", 2000)
+	for _, maxLen := range []int{1, 3, 10, 512} {
+		if g, w := co.Encode(long, maxLen), whole.Encode(long, maxLen); !equalEnc(g, w) {
+			t.Fatalf("maxLen %d: %v, whole %v", maxLen, g.Tokens, w.Tokens)
+		}
+		if g, w := co.EncodePair("東京", long, maxLen), whole.EncodePair("東京", long, maxLen); !equalEnc(g, w) {
+			t.Fatalf("pair maxLen %d: %v, whole %v", maxLen, g.Tokens, w.Tokens)
+		}
+	}
+}
