@@ -206,6 +206,32 @@ func (a *Analyzer) WakatiFunc(text string, yield func(string) bool) error {
 	return nil
 }
 
+// WakatiPrefixFunc is WakatiFunc for a text known only up to here: it
+// calls yield with the words that Wakati gives for every text starting
+// with prefix (the words of a longer text, never of prefix cut short),
+// in order, and stops when yield returns false. The words near the end of
+// prefix, whose segmentation depends on what follows, are not given. With
+// Options.NFKC the guarantee holds for texts whose NFKC form starts with
+// that of prefix (cut prefix at a normalisation boundary, see
+// golang.org/x/text/unicode/norm). Invalid UTF-8 gives ErrInvalidUTF8.
+func (a *Analyzer) WakatiPrefixFunc(prefix string, yield func(string) bool) error {
+	text, err := a.prepare(prefix)
+	if err != nil {
+		return err
+	}
+	la := latticePool.Get().(*lattice)
+	defer putLattice(la)
+	a.d.viterbiPrefix(la, text, func(nodes []node) bool {
+		for i := range nodes {
+			if !yield(text[nodes[i].surf:nodes[i].end]) {
+				return false
+			}
+		}
+		return true
+	})
+	return nil
+}
+
 // Tokens returns the tokens of text with every option applied (NFKC,
 // part-of-speech filter, base form, lower-casing, stop words). Invalid
 // UTF-8 yields nil.

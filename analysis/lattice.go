@@ -44,6 +44,9 @@ type lattice struct {
 	compactAt int
 	// maxNodes: the most nodes the lattice held (tests and benchmarks).
 	maxNodes int
+	// hitEnd: a lookup read up to the end of the text (its nodes could
+	// differ in a longer text that starts with this one).
+	hitEnd bool
 }
 
 // compactNodes is the lattice size (nodes, 40 bytes each) from which
@@ -95,6 +98,19 @@ func (la *lattice) endsAt(p int) *[]int32 {
 // continuation shares is emitted and the nodes no continuation can use
 // are dropped (see compact).
 func (d *dictionary) viterbi(la *lattice, s string, emit func([]node) bool) {
+	d.run(la, s, emit, false)
+}
+
+// viterbiPrefix is viterbi for a text s known only up to here (a longer
+// text starts with s): it emits only the tokens that every text starting
+// with s shares, and never the end of the path. It stops before the first
+// lookup that reads up to the end of s: the lattice before that position
+// is then that of any longer text, and compact's argument applies there.
+func (d *dictionary) viterbiPrefix(la *lattice, s string, emit func([]node) bool) {
+	d.run(la, s, emit, true)
+}
+
+func (d *dictionary) run(la *lattice, s string, emit func([]node) bool, partial bool) {
 	n := len(s)
 	la.nodes = la.nodes[:0]
 	la.out = la.out[:0]
@@ -114,7 +130,13 @@ func (d *dictionary) viterbi(la *lattice, s string, emit func([]node) bool) {
 			}
 		}
 		first := len(la.nodes)
+		la.hitEnd = false
 		d.lookup(la, s, pos)
+		if partial && la.hitEnd {
+			la.nodes = la.nodes[:first]
+			la.compact(pos, emit)
+			return
+		}
 		lefts := la.ends[pos-la.base]
 		for ri := first; ri < len(la.nodes); ri++ {
 			r := &la.nodes[ri]
@@ -140,6 +162,14 @@ func (d *dictionary) viterbi(la *lattice, s string, emit func([]node) bool) {
 		}
 	}
 	la.maxNodes = max(la.maxNodes, len(la.nodes))
+	if partial {
+		// Every lookup stayed inside s (cannot happen for a non-empty s:
+		// the last one reads its last character); settle what ends at n.
+		if n-la.base < len(la.ends) && len(la.ends[n-la.base]) > 0 {
+			la.compact(n, emit)
+		}
+		return
+	}
 	// EOS connects to the last position where nodes end (trailing spaces
 	// produce no node).
 	last := len(la.ends) - 1
@@ -289,6 +319,7 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 		begin2 += mblen
 	}
 	if begin2 == n {
+		la.hitEnd = true
 		return // only spaces left: MeCab's node here cannot reach EOS
 	}
 	found := false
@@ -297,14 +328,17 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 	da := d.da
 	in := s[begin2:]
 	tp, tq := 0, 0
+	walked := true // the trie walk reached the end of s
 	for i := 0; i < len(in); i++ {
 		c := in[i]
 		if c == 0 {
+			walked = false
 			break
 		}
 		tp = tq
 		tq = int(da[tp].base) + int(c)
 		if uint(tq) >= uint(len(da)) || int(da[tq].check) != tp {
+			walked = false
 			break
 		}
 		ahead := int(da[tq].base)
@@ -319,6 +353,9 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 				id: int32(x), left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classKnown})
 		}
 		found = true
+	}
+	if walked {
+		la.hitEnd = true
 	}
 	if found && !ci.invoke {
 		return
@@ -350,6 +387,9 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 			clen++
 			c = f
 		}
+		if q == n && clen < limit {
+			la.hitEnd = true
+		}
 		if clen <= maxGroupingSize {
 			addUnknown(q)
 		}
@@ -365,6 +405,7 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 		}
 		addUnknown(q)
 		if q >= n {
+			la.hitEnd = true
 			break
 		}
 		f, ml := d.decode(s, q)

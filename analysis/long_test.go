@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // withCompact runs f with viterbi compacting from n nodes.
@@ -122,5 +123,39 @@ func TestEarlyStop(t *testing.T) {
 	}
 	if err := a.AnalyzeFunc("\xff", func(Token) bool { return true }); err != ErrInvalidUTF8 {
 		t.Errorf("invalid UTF-8: %v", err)
+	}
+}
+
+// TestWakatiPrefix: for prefixes of corpus texts cut at every few
+// characters, WakatiPrefixFunc gives a prefix of the words of the whole
+// text (never a word cut by the end of the prefix), and gives most of
+// them: all but the last few.
+func TestWakatiPrefix(t *testing.T) {
+	lines := referenceCorpus(t)
+	for _, name := range []Dict{IPA, Uni} {
+		a := mustNew(t, Options{Dict: name})
+		for i := 0; i < len(lines); i += 997 {
+			text := strings.Join(lines[i:min(i+20, len(lines))], "")
+			whole := a.Wakati(text)
+			for c := 0; c <= len(text); c += 1 + c/7 {
+				for c < len(text) && !utf8.RuneStart(text[c]) {
+					c++
+				}
+				var got []string
+				if err := a.WakatiPrefixFunc(text[:c], func(w string) bool { got = append(got, w); return true }); err != nil {
+					t.Fatal(err)
+				}
+				if len(got) > len(whole) || !slices.Equal(got, whole[:len(got)]) {
+					t.Fatalf("%s: prefix %q: %q, not a prefix of the whole text's %q", name, text[:c], got, whole)
+				}
+				settled := 0
+				for _, w := range got {
+					settled += len(w)
+				}
+				if c > 2000 && settled < c/2 {
+					t.Errorf("%s: prefix of %d bytes settled only %d bytes of words", name, c, settled)
+				}
+			}
+		}
 	}
 }
