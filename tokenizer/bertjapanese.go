@@ -366,14 +366,18 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 				// U+FFFD (offsets then approximate).
 				t = strings.ToValidUTF8(t, "\uFFFD")
 			}
-			// PreTrainedTokenizer.tokenize lower-cases non-special text first.
-			if b.lower {
-				t = pyLower(t)
+			// PreTrainedTokenizer.tokenize lower-cases non-special text
+			// first, then the word tokenizer NFKC-normalises.
+			normalize := func(x string) nfkcMap {
+				if b.lower {
+					x = pyLower(x)
+				}
+				if b.nfkc {
+					return nfkcWithOffsets(x)
+				}
+				return identityMap(x)
 			}
-			m := identityMap(t)
-			if b.nfkc {
-				m = nfkcWithOffsets(t)
-			}
+			var m nfkcMap
 			pos := 0
 			word := func(w string) bool {
 				// Words are substrings of the text in order; a splitter
@@ -398,6 +402,10 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 				}
 				return limit <= 0 || len(out) < limit
 			}
+			if ps, ok := b.words.(PrefixWordStreamer); ok && limit > 0 && b.prefixPieces(ps, t, limit, &m, &pos, &out, word) {
+				continue
+			}
+			m, pos = normalize(t), 0
 			if ws, ok := b.words.(WordStreamer); ok && limit > 0 {
 				// m.s is valid UTF-8: no error.
 				_ = ws.WakatiFunc(m.s, word)
@@ -434,6 +442,43 @@ func (b *bertJapanese) splitWords(s string) []string {
 		}
 	}
 	return out
+}
+
+// prefixPieces tries to get the first limit pieces of the chunk t from a
+// prefix of it: lower-case the first c bytes (per character, so a prefix
+// of the lower-cased text), cut at the last NFKC boundary (the normalised
+// prefix is then a prefix of the normalised text), and take the words
+// every text starting there shares (PrefixWordStreamer). c starts at
+// 16*limit+256 bytes and grows 4x until the words give limit pieces; it
+// returns false, with out as it was, when even the longest prefix short
+// of t does not. m, pos and out are those the word callback uses.
+func (b *bertJapanese) prefixPieces(ps PrefixWordStreamer, t string, limit int, m *nfkcMap, pos *int, out *[]piece, word func(string) bool) bool {
+	start := len(*out)
+	for c := 16*limit + 256; c < len(t); c *= 4 {
+		for c < len(t) && !utf8.RuneStart(t[c]) {
+			c++
+		}
+		x := t[:c]
+		if b.lower {
+			x = pyLower(x)
+		}
+		if b.nfkc {
+			lb := norm.NFKC.LastBoundary([]byte(x))
+			if lb <= 0 {
+				continue
+			}
+			*m = nfkcWithOffsets(x[:lb])
+		} else {
+			*m = identityMap(x)
+		}
+		*out, *pos = (*out)[:start], 0
+		_ = ps.WakatiPrefixFunc(m.s, word)
+		if len(*out) >= limit {
+			return true
+		}
+	}
+	*out = (*out)[:start]
+	return false
 }
 
 // wordPieces is transformers' WordpieceTokenizer on one word (whitespace

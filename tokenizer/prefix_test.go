@@ -61,6 +61,10 @@ func (c countingWords) WakatiFunc(s string, yield func(string) bool) error {
 	return c.w.(WordStreamer).WakatiFunc(s, func(w string) bool { *c.n++; return yield(w) })
 }
 
+func (c countingWords) WakatiPrefixFunc(s string, yield func(string) bool) error {
+	return c.w.(PrefixWordStreamer).WakatiPrefixFunc(s, func(w string) bool { *c.n++; return yield(w) })
+}
+
 // TestEncodeSegmentsOnlyWhatIsKept: Encode with a max length segments a
 // long text only up to what the model keeps (MeCab stops early), with
 // exactly the encoding of the whole segmentation cut afterwards, for
@@ -73,7 +77,10 @@ func TestEncodeSegmentsOnlyWhatIsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	prose := strings.Split(strings.TrimSpace(string(raw)), "\n")
-	long := strings.Repeat(strings.Join(prose, "\n"), 20) // about 80 KB
+	// Characters that NFKC composes or expands and lower-casing changes
+	// in length, so that prefix cuts fall next to them.
+	odd := "ｶﾞｷﾞｸﾞ ＡＢＣ İstanbul CAFÉ cafe\u0301 ①② ｱｲｳ 123abc"
+	long := strings.Repeat(strings.Join(prose, odd)+odd, 20) // about 80 KB
 	short := prose[0]
 	dirs := []string{"testdata/line-like"}
 	if d := filepath.Join("..", "..", "shared", "reference", "tokenizers", "bert-base-japanese-v3"); exists(filepath.Join(d, "vocab.txt")) {

@@ -22,6 +22,15 @@ type WordStreamer interface {
 	WakatiFunc(text string, yield func(string) bool) error
 }
 
+// PrefixWordStreamer is optionally implemented by a WordStreamer:
+// WakatiPrefixFunc calls yield with the words that Wakati gives for every
+// text starting with prefix, in order (see
+// analysis.Analyzer.WakatiPrefixFunc), so that a long text need not be
+// read, normalised or segmented beyond what is kept.
+type PrefixWordStreamer interface {
+	WakatiPrefixFunc(prefix string, yield func(string) bool) error
+}
+
 // WordSplitterFunc adapts a function to WordSplitter.
 type WordSplitterFunc func(string) []string
 
@@ -82,6 +91,20 @@ func (l liteSplitter) WakatiFunc(s string, yield func(string) bool) error {
 		yield(m.pending)
 	}
 	return nil
+}
+
+// WakatiPrefixFunc streams the words of Wakati shared by every text
+// starting with prefix: the merged words before the last settled one (the
+// last may still absorb the words that follow).
+func (l liteSplitter) WakatiPrefixFunc(prefix string, yield func(string) bool) error {
+	m := liteMerger{text: prefix, prevEnd: -1}
+	return l.a.WakatiPrefixFunc(prefix, func(w string) bool {
+		out, ok := m.add(w)
+		if !ok {
+			return false
+		}
+		return out == "" || yield(out)
+	})
 }
 
 // liteMerger is mergeLiteRuns one word at a time.
