@@ -309,17 +309,16 @@ func (d *dictionary) pos(nd *node) []string {
 	switch nd.class {
 	case classKnown:
 		ids := d.posIDs[d.posOff[nd.id]:d.posOff[nd.id+1]]
+		if f, ok := d.features[nd.id]; ok {
+			return append([]string(nil), f[:len(ids)]...)
+		}
 		out := make([]string, len(ids))
 		for i, id := range ids {
 			out[i] = d.posNames.at(int(id))
 		}
 		return out
 	case classUnknown:
-		s := d.unkPOS.at(int(nd.id))
-		if s == "" {
-			return nil
-		}
-		return strings.Split(s, "\x00")
+		return append([]string(nil), d.unkMorphs[nd.id].pos...)
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -33,7 +35,7 @@ import (
 // image it did not write (a stale file is simply rebuilt).
 const (
 	imageMagic  = "JRDICIMG"
-	imageFormat = 1
+	imageFormat = 2
 	headerSize  = 256
 	maxKeyLen   = headerSize - 28
 	flagBase    = 1
@@ -52,9 +54,12 @@ const (
 	secMorphs             // []kdict.Morph: left id, right id, weight per known word
 	secDup                // []uint16: extra entries sharing the surface of each id
 	secConn               // []int16: connection matrix, kagome's (transposed) layout
-	secUnkMorphs          // []kdict.Morph of the unknown-word dictionary
+	secUnkMorphs          // []kdict.Morph of the unknown-word entries
 	secUnkIdx             // []uint32 pairs (start, count) into secUnkIDs per char.def category
-	secUnkIDs             // []int32 unknown-word ids
+	secUnkIDs             // []int32 indices into secUnkMorphs
+	secRemap              // []int32: kagome id -> entry id (-1: deleted); empty when the identity
+	secFeatIdx            // []uint32 pairs into secFeatBlob: feature overrides, "id NUL f1 NUL f2 ..."
+	secFeatBlob           // feature overrides
 	secPOSOff             // []uint32, len(morphs)+1: POS name ids of word i are posIDs[off[i]:off[i+1]]
 	secPOSIDs             // []uint16 POS name ids
 	secPOSNameIdx         // []uint32 pairs (offset, length) into secPOSNameBlob
@@ -140,12 +145,14 @@ func imageKey(name Dict, base bool) string {
 	return fmt.Sprintf("%s-%s-kagome-dict-%s-f%d-%s", name, dictVersion(name), kagomeDictVersion, imageFormat, v)
 }
 
-// buildImage compiles the kagome dictionary kd into an image: the core
-// part, or the base-form part (kd must then have its contents).
-func buildImage(name Dict, kd *kdict.Dict, ct *charTable, base bool) ([]byte, error) {
+// buildImage compiles the dictionary src (from buildDict, with its kagome
+// dictionary) into an image: the core part, or the base-form part (src
+// must then have kagome's contents).
+func buildImage(src *dictionary, base bool) ([]byte, error) {
+	name, kd, ct := src.name, src.d, src.chars
 	var secs [nsec][]byte
 	if base {
-		b, err := baseForms(name, kd)
+		b, err := baseForms(src)
 		if err != nil {
 			return nil, err
 		}
@@ -157,49 +164,51 @@ func buildImage(name Dict, kd *kdict.Dict, ct *charTable, base bool) ([]byte, er
 		da[i] = daNode{e.Base, e.Check}
 	}
 	secs[secDA] = rawBytes(da)
-	secs[secMorphs] = rawBytes([]kdict.Morph(kd.Morphs))
-	dup := make([]uint16, len(kd.Morphs))
-	for id, n := range kd.Index.Dup {
-		if id < 0 || int(id) >= len(dup) || n < 0 || n > 0xFFFF {
-			return nil, fmt.Errorf("analysis: %s: index duplicate entry %d->%d out of range", name, id, n)
-		}
-		dup[id] = uint16(n)
+	secs[secMorphs] = rawBytes(src.morphs)
+	if len(src.dup) != len(src.morphs) {
+		return nil, fmt.Errorf("analysis: %s: %d duplicate counts for %d words", name, len(src.dup), len(src.morphs))
 	}
-	secs[secDup] = rawBytes(dup)
-	if int(kd.Connection.Row)*int(kd.Connection.Col) != len(kd.Connection.Vec) {
-		return nil, fmt.Errorf("analysis: %s: connection matrix %dx%d has %d cells", name, kd.Connection.Row, kd.Connection.Col, len(kd.Connection.Vec))
+	secs[secDup] = rawBytes(src.dup)
+	if src.connRows <= 0 || len(src.conn)%src.connRows != 0 {
+		return nil, fmt.Errorf("analysis: %s: connection matrix of %d cells with %d rows", name, len(src.conn), src.connRows)
 	}
-	secs[secConn] = rawBytes(kd.Connection.Vec)
-	secs[secUnkMorphs] = rawBytes([]kdict.Morph(kd.UnkDict.Morphs))
+	secs[secConn] = rawBytes(src.conn)
+	if src.remap != nil && len(src.remap) != len(src.morphs) {
+		return nil, fmt.Errorf("analysis: %s: remap of %d entries for %d words", name, len(src.remap), len(src.morphs))
+	}
+	secs[secRemap] = rawBytes(src.remap)
+	var feats strBuilder
+	ids := make([]int, 0, len(src.features))
+	for id := range src.features {
+		ids = append(ids, int(id))
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		feats.add(strconv.Itoa(id) + "\x00" + strings.Join(src.features[int32(id)], "\x00"))
+	}
+	secs[secFeatIdx], secs[secFeatBlob] = rawBytes(feats.idx), feats.blob
 
-	kclass := map[string]int32{}
-	for i, n := range kd.CharClass {
-		kclass[n] = int32(i)
+	unkMorphs := make([]kdict.Morph, len(src.unkMorphs))
+	var unkPOS strBuilder
+	for i, m := range src.unkMorphs {
+		unkMorphs[i] = m.Morph
+		unkPOS.add(strings.Join(m.pos, "\x00"))
+	}
+	secs[secUnkMorphs] = rawBytes(unkMorphs)
+	secs[secUnkPOSIdx], secs[secUnkPOSBlob] = rawBytes(unkPOS.idx), unkPOS.blob
+	if len(src.unk) != len(ct.names) {
+		return nil, fmt.Errorf("analysis: %s: unknown words for %d categories, char.def has %d", name, len(src.unk), len(ct.names))
 	}
 	var unkIdx []uint32
 	var unkIDs []int32
-	for _, n := range ct.names {
-		kc, ok := kclass[n]
-		if !ok {
-			return nil, fmt.Errorf("analysis: %s: category %s missing from kagome dictionary", name, n)
-		}
-		id, ok := kd.UnkDict.Index[kc]
-		if !ok {
-			return nil, fmt.Errorf("analysis: %s: no unknown-word entry for %s", name, n)
-		}
-		dup := kd.UnkDict.IndexDup[kc]
-		unkIdx = append(unkIdx, uint32(len(unkIDs)), uint32(dup+1))
-		for x := int32(0); x <= dup; x++ {
-			if int(id+x) >= len(kd.UnkDict.Morphs) {
-				return nil, fmt.Errorf("analysis: %s: unknown-word id %d out of range", name, id+x)
-			}
-			unkIDs = append(unkIDs, id+x)
-		}
+	for _, l := range src.unk {
+		unkIdx = append(unkIdx, uint32(len(unkIDs)), uint32(len(l)))
+		unkIDs = append(unkIDs, l...)
 	}
 	secs[secUnkIdx] = rawBytes(unkIdx)
 	secs[secUnkIDs] = rawBytes(unkIDs)
 
-	if len(kd.POSTable.POSs) != len(kd.Morphs) {
+	if len(kd.POSTable.POSs) != len(kd.Morphs) || len(kd.Morphs) != len(src.morphs) {
 		return nil, fmt.Errorf("analysis: %s: %d POS entries for %d words", name, len(kd.POSTable.POSs), len(kd.Morphs))
 	}
 	posOff := make([]uint32, 0, len(kd.Morphs)+1)
@@ -221,49 +230,40 @@ func buildImage(name Dict, kd *kdict.Dict, ct *charTable, base bool) ([]byte, er
 		names.add(n)
 	}
 	secs[secPOSNameIdx], secs[secPOSNameBlob] = rawBytes(names.idx), names.blob
-
-	start, end := 0, 1
-	if v, ok := kd.UnkDict.ContentsMeta[kdict.POSStartIndex]; ok {
-		start = int(v)
-	}
-	if v, ok := kd.UnkDict.ContentsMeta[kdict.POSHierarchy]; ok {
-		end = start + int(v)
-	}
-	var unkPOS strBuilder
-	for i := range kd.UnkDict.Morphs {
-		var s string
-		if i < len(kd.UnkDict.Contents) {
-			if f := kd.UnkDict.Contents[i]; start < end && end <= len(f) {
-				s = strings.Join(f[start:end], "\x00")
-			}
-		}
-		unkPOS.add(s)
-	}
-	secs[secUnkPOSIdx], secs[secUnkPOSBlob] = rawBytes(unkPOS.idx), unkPOS.blob
-
-	return assemble(imageKey(name, false), uint32(kd.Connection.Row), 0, &secs), nil
+	return assemble(imageKey(name, false), uint32(src.connRows), 0, &secs), nil
 }
 
-// baseForms lists the base form (IPADIC 基本形, UniDic orthBase) of each
-// known word.
-func baseForms(name Dict, kd *kdict.Dict) (*strBuilder, error) {
+// baseIndex is the index (POS levels included) of the base form among
+// a dictionary's features: UniDic orthBase, IPADIC 基本形.
+func baseIndex(name Dict, kd *kdict.Dict) int {
+	if name == Uni {
+		return uniOrthBase
+	}
+	if v, ok := kd.ContentsMeta[kdict.BaseFormIndex]; ok {
+		return int(v)
+	}
+	return -1
+}
+
+// baseForms lists the base form of each known word (feature overrides
+// first, as feature did before images).
+func baseForms(src *dictionary) (*strBuilder, error) {
+	name, kd := src.name, src.d
 	if kd.Contents == nil || len(kd.Contents) != len(kd.Morphs) || len(kd.POSTable.POSs) != len(kd.Morphs) {
 		return nil, fmt.Errorf("analysis: %s: dictionary contents missing", name)
 	}
-	bi := -1
-	if name == Uni {
-		bi = uniOrthBase
-	} else if v, ok := kd.ContentsMeta[kdict.BaseFormIndex]; ok {
-		bi = int(v)
-	}
+	bi := baseIndex(name, kd)
 	if bi < 0 {
 		return nil, fmt.Errorf("analysis: dictionary %s has no base form feature", name)
 	}
 	var base strBuilder
 	for id, f := range kd.Contents {
-		i := bi - len(kd.POSTable.POSs[id])
 		s := ""
-		if i >= 0 && i < len(f) {
+		if o, ok := src.features[int32(id)]; ok {
+			if bi < len(o) {
+				s = o[bi]
+			}
+		} else if i := bi - len(kd.POSTable.POSs[id]); i >= 0 && i < len(f) {
 			s = f[i]
 		}
 		base.add(s)
@@ -350,20 +350,19 @@ func openImage(name Dict, img []byte, ct *charTable) (*dictionary, error) {
 		return fmt.Errorf("analysis: %s dictionary image: %s", name, fmt.Sprintf(format, a...))
 	}
 	d := &dictionary{
-		name:      name,
-		chars:     ct,
-		space:     ct.at(' '),
-		da:        castSlice[daNode](secs[secDA]),
-		morphs:    castSlice[kdict.Morph](secs[secMorphs]),
-		dup:       castSlice[uint16](secs[secDup]),
-		conn:      castSlice[int16](secs[secConn]),
-		connRows:  rows,
-		unkMorphs: castSlice[kdict.Morph](secs[secUnkMorphs]),
-		posOff:    castSlice[uint32](secs[secPOSOff]),
-		posIDs:    castSlice[uint16](secs[secPOSIDs]),
-		posNames:  strTable{castSlice[uint32](secs[secPOSNameIdx]), secs[secPOSNameBlob]},
-		unkPOS:    strTable{castSlice[uint32](secs[secUnkPOSIdx]), secs[secUnkPOSBlob]},
-		img:       img,
+		name:     name,
+		chars:    ct,
+		space:    ct.at(' '),
+		da:       castSlice[daNode](secs[secDA]),
+		morphs:   castSlice[kdict.Morph](secs[secMorphs]),
+		dup:      castSlice[uint16](secs[secDup]),
+		conn:     castSlice[int16](secs[secConn]),
+		connRows: rows,
+		remap:    castSlice[int32](secs[secRemap]),
+		posOff:   castSlice[uint32](secs[secPOSOff]),
+		posIDs:   castSlice[uint16](secs[secPOSIDs]),
+		posNames: strTable{castSlice[uint32](secs[secPOSNameIdx]), secs[secPOSNameBlob]},
+		img:      img,
 	}
 	nm := len(d.morphs)
 	switch {
@@ -371,8 +370,32 @@ func openImage(name Dict, img []byte, ct *charTable) (*dictionary, error) {
 		return nil, bad("connection matrix of %d cells with %d rows", len(d.conn), rows)
 	case len(d.dup) != nm || len(d.posOff) != nm+1:
 		return nil, bad("section sizes disagree with %d words", nm)
-	case d.unkPOS.len() != len(d.unkMorphs):
+	case d.remap != nil && len(d.remap) != nm:
+		return nil, bad("remap of %d entries for %d words", len(d.remap), nm)
+	}
+	um := castSlice[kdict.Morph](secs[secUnkMorphs])
+	up := strTable{castSlice[uint32](secs[secUnkPOSIdx]), secs[secUnkPOSBlob]}
+	if up.len() != len(um) {
 		return nil, bad("unknown-word sections disagree")
+	}
+	d.unkMorphs = make([]unkMorph, len(um))
+	for i, m := range um {
+		d.unkMorphs[i] = unkMorph{Morph: m}
+		if p := up.at(i); p != "" {
+			d.unkMorphs[i].pos = strings.Split(p, "\x00")
+		}
+	}
+	ft := strTable{castSlice[uint32](secs[secFeatIdx]), secs[secFeatBlob]}
+	if ft.len() > 0 {
+		d.features = make(map[int32][]string, ft.len())
+		for i := range ft.len() {
+			f := strings.Split(ft.at(i), "\x00")
+			id, err := strconv.Atoi(f[0])
+			if err != nil || id < 0 || id >= nm {
+				return nil, bad("feature override %d: bad id %q", i, f[0])
+			}
+			d.features[int32(id)] = f[1:]
+		}
 	}
 	unkIdx := castSlice[uint32](secs[secUnkIdx])
 	unkIDs := castSlice[int32](secs[secUnkIDs])

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	kdict "github.com/ikawaha/kagome-dict/dict"
 )
 
 // The image key must name the kagome-dict versions actually compiled in,
@@ -33,10 +31,11 @@ func TestImageVersionsMatchGoMod(t *testing.T) {
 }
 
 // TestImageMatchesKagome builds the images into an empty cache, maps them
-// back and compares every array with kagome's decoded dictionary (the
-// data the lattice used before images existed): the trie answers every
-// common-prefix search of the corpus as kagome's does, and words,
-// connection costs, POS and base forms are equal entry by entry.
+// back and compares every array with the dictionary built from kagome's
+// decoding (buildDict: what the lattice used before images existed,
+// unidic-lite's changes included): the trie answers every common-prefix
+// search of the corpus as kagome's index does, and words, connection
+// costs, POS, unknown words and base forms are equal entry by entry.
 func TestImageMatchesKagome(t *testing.T) {
 	text := strings.Join(referenceCorpusSmall(t), "\n")
 	for _, name := range []Dict{Uni, IPA} {
@@ -64,7 +63,11 @@ func TestImageMatchesKagome(t *testing.T) {
 		if d, err = withBaseForms(d, dir); err != nil {
 			t.Fatal(err)
 		}
-		kd := kagomeDict(name, true)
+		src, err := buildDict(name, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kd := src.d
 
 		if len(d.da) != len(kd.Index.Da) {
 			t.Fatalf("%s: trie %d cells, kagome %d", name, len(d.da), len(kd.Index.Da))
@@ -75,7 +78,7 @@ func TestImageMatchesKagome(t *testing.T) {
 			}
 		}
 		// Every common-prefix search over the corpus, through the
-		// lattice's lookup versus kagome's index.
+		// lattice's lookup versus kagome's index (and the remap).
 		var la lattice
 		for p := 0; p < len(text); p++ {
 			if text[p]&0xC0 == 0x80 || text[p] == ' ' || text[p] == '\n' {
@@ -89,26 +92,28 @@ func TestImageMatchesKagome(t *testing.T) {
 					got = append(got, [2]int{int(nd.id), int(nd.end) - p})
 				}
 			}
-			kd.Index.CommonPrefixSearchCallback(text[p:], func(id, l int) { want = append(want, [2]int{id, l}) })
+			kd.Index.CommonPrefixSearchCallback(text[p:], func(id, l int) {
+				if src.remap != nil {
+					if id = int(src.remap[id]); id < 0 {
+						return
+					}
+				}
+				want = append(want, [2]int{id, l})
+			})
 			if !slices.Equal(got, want) {
 				t.Fatalf("%s: words at %d: %v, kagome %v", name, p, got, want)
 			}
 		}
-		if !slices.Equal(d.morphs, []kdict.Morph(kd.Morphs)) || !slices.Equal(d.unkMorphs, []kdict.Morph(kd.UnkDict.Morphs)) {
-			t.Fatalf("%s: word costs or ids differ", name)
-		}
-		for id, n := range d.dup {
-			if int32(n) != kd.Index.Dup[int32(id)] {
-				t.Fatalf("%s: dup[%d] = %d, kagome %d", name, id, n, kd.Index.Dup[int32(id)])
-			}
+		if !slices.Equal(d.morphs, src.morphs) || !slices.Equal(d.remap, src.remap) || !slices.Equal(d.dup, src.dup) {
+			t.Fatalf("%s: word costs, ids or groups differ", name)
 		}
 		if !slices.Equal(d.conn, kd.Connection.Vec) || d.connRows != int(kd.Connection.Row) {
 			t.Fatalf("%s: connection matrix differs", name)
 		}
-		bi := uniOrthBase
-		if name == IPA {
-			bi = int(kd.ContentsMeta[kdict.BaseFormIndex])
+		if len(d.features) != len(src.features) {
+			t.Fatalf("%s: %d feature overrides, want %d", name, len(d.features), len(src.features))
 		}
+		bi := baseIndex(name, kd)
 		for id := range kd.Morphs {
 			nd := node{id: int32(id), class: classKnown}
 			pos := d.pos(&nd)
@@ -116,32 +121,35 @@ func TestImageMatchesKagome(t *testing.T) {
 			for _, p := range kd.POSTable.POSs[id] {
 				want = append(want, kd.POSTable.NameList[p])
 			}
-			if !slices.Equal(pos, want) {
-				t.Fatalf("%s: POS of %d = %v, kagome %v", name, id, pos, want)
-			}
 			wb := ""
 			if f := kd.Contents[id]; bi-len(want) < len(f) {
 				wb = f[bi-len(want)]
 			}
+			if o, ok := src.features[int32(id)]; ok {
+				want, wb = o[:len(want)], o[bi]
+			}
+			if !slices.Equal(pos, want) {
+				t.Fatalf("%s: POS of %d = %v, want %v", name, id, pos, want)
+			}
 			if b := d.baseForm(&nd); b != wb {
-				t.Fatalf("%s: base form of %d = %q, kagome %q", name, id, b, wb)
+				t.Fatalf("%s: base form of %d = %q, want %q", name, id, b, wb)
 			}
 		}
-		for c, ids := range d.unk {
-			kc := slices.Index(kd.CharClass, d.chars.names[c])
-			first := kd.UnkDict.Index[int32(kc)]
-			for x, id := range ids {
-				if id != first+int32(x) || len(ids) != int(kd.UnkDict.IndexDup[int32(kc)])+1 {
-					t.Fatalf("%s: unknown words of %s = %v", name, d.chars.names[c], ids)
-				}
+		if len(d.unk) != len(src.unk) || len(d.unkMorphs) != len(src.unkMorphs) {
+			t.Fatalf("%s: unknown-word tables differ in size", name)
+		}
+		for c := range d.unk {
+			if !slices.Equal(d.unk[c], src.unk[c]) {
+				t.Fatalf("%s: unknown words of %s = %v, want %v", name, d.chars.names[c], d.unk[c], src.unk[c])
 			}
 		}
-		for id := range kd.UnkDict.Morphs {
-			nd := node{id: int32(id), class: classUnknown}
-			start := int(kd.UnkDict.ContentsMeta[kdict.POSStartIndex])
-			want := kd.UnkDict.Contents[id][start : start+int(kd.UnkDict.ContentsMeta[kdict.POSHierarchy])]
-			if got := d.pos(&nd); !slices.Equal(got, want) {
-				t.Fatalf("%s: unknown POS of %d = %v, kagome %v", name, id, got, want)
+		for i, m := range d.unkMorphs {
+			if m.Morph != src.unkMorphs[i].Morph || !slices.Equal(m.pos, src.unkMorphs[i].pos) {
+				t.Fatalf("%s: unknown word %d = %+v, want %+v", name, i, m, src.unkMorphs[i])
+			}
+			nd := node{id: int32(i), class: classUnknown}
+			if got := d.pos(&nd); !slices.Equal(got, src.unkMorphs[i].pos) {
+				t.Fatalf("%s: unknown POS of %d = %v", name, i, got)
 			}
 		}
 	}

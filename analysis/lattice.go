@@ -348,11 +348,17 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 		id := int(-da[ahead].base)
 		end := int32(begin2 + i + 1)
 		for x := id; x <= id+int(d.dup[id]); x++ {
-			m := d.morphs[x]
+			mid := int32(x)
+			if d.remap != nil {
+				if mid = d.remap[x]; mid < 0 {
+					continue // not in unidic-lite
+				}
+			}
+			m := d.morphs[mid]
 			la.nodes = append(la.nodes, node{begin: int32(pos), surf: int32(begin2), end: end,
-				id: int32(x), left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classKnown})
+				id: mid, left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classKnown})
+			found = true
 		}
-		found = true
 	}
 	if walked {
 		la.hitEnd = true
@@ -363,7 +369,7 @@ func (d *dictionary) lookup(la *lattice, s string, pos int) {
 	added := false
 	addUnknown := func(end int) {
 		for _, id := range d.unk[ci.def] {
-			m := d.unkMorphs[id]
+			m := &d.unkMorphs[id]
 			la.nodes = append(la.nodes, node{begin: int32(pos), surf: int32(begin2), end: int32(end),
 				id: id, left: m.LeftID, right: m.RightID, wcost: m.Weight, class: classUnknown})
 		}

@@ -44,6 +44,12 @@ def median_time(fn, reps):
 def run(d, threads, qsub=0):
     import faiss
     faiss.omp_set_num_threads(threads)
+    blas = blas_info()
+    if blas.get("core") and "haswell" in blas["core"].lower() and "avx512" in open("/proc/cpuinfo").read():
+        sys.exit("vecsim_faiss.py: OpenBLAS runs its Haswell kernel on an AVX-512 machine "
+                 "(OPENBLAS_CORETYPE set?): the anchor would be unfair; unset it")
+    if blas.get("num_threads") is not None and blas["num_threads"] != threads:
+        sys.exit("vecsim_faiss.py: OpenBLAS uses %s threads, want %d" % (blas["num_threads"], threads))
     docs = np.load(os.path.join(d, "docs.npy"))
     qs = np.load(os.path.join(d, "queries.npy"))
     index = faiss.IndexFlatIP(docs.shape[1])
@@ -64,7 +70,24 @@ def run(d, threads, qsub=0):
     print(json.dumps({"threads": threads, "n": docs.shape[0], "q": qs.shape[0], "dim": docs.shape[1],
                       "faiss_batch_s": batch * scale, "faiss_batch_cpu_s": batch_cpu * scale,
                       "batch_extrapolated_from": len(sub), "numpy_matvec_s": mv, "faiss_single_s": fs,
-                      "faiss": faiss.__version__, "numpy": np.__version__}))
+                      "faiss": faiss.__version__, "numpy": np.__version__, "blas": blas}))
+
+
+def blas_info():
+    """The BLAS numpy/FAISS run on, as threadpoolctl reports it (kernel, threads).
+
+    threadpoolctl (Debian python3-threadpoolctl or PyPI) is optional; without it
+    the kernel is unverified and the record says so."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return {"verified": False, "why": "threadpoolctl not installed"}
+    for lib in threadpool_info():
+        if lib.get("user_api") == "blas":
+            return {"verified": True, "internal_api": lib.get("internal_api"),
+                    "core": lib.get("architecture"), "num_threads": lib.get("num_threads"),
+                    "version": lib.get("version")}
+    return {"verified": False, "why": "no BLAS loaded"}
 
 
 if __name__ == "__main__":

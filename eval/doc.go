@@ -30,11 +30,14 @@
 // LaTeX. Fuse combines runs with RRF, CombSUM or CombMNZ.
 //
 // Writing: WriteRunFile picks the format from the extension and writes
-// through a temporary file and a rename. The .lz4 and JSON writers keep each
-// query's document order (so a round trip preserves ranx's tie order); the
-// TREC writer lists documents ranked (ranx order, rank from 1), as ranx's
-// own TREC export does, so ties in a TREC copy are re-sorted on reading just
-// as ranx would re-sort them.
+// through a temporary file and a rename. Every writer keeps each query's
+// document order and writes scores that read back bit for bit, so a round
+// trip (ranx's reader included) preserves the evaluation, tie order
+// included. The TREC writer gives each line its rank in ranx order (from 1)
+// but keeps the lines in document order: lines sorted by rank, as ranx's own
+// TREC export writes them, would be re-sorted on reading and rank tied
+// documents differently. Run.Diff compares two runs exactly; `jretrieve
+// convert` uses it to warn when an output cannot hold its input.
 //
 // Command line (cmd/jretrieve):
 //

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/jretrieve/jretrieve/analysis"
 	"github.com/jretrieve/jretrieve/bm25"
@@ -126,17 +125,7 @@ func IsCrossEncoderDir(dir string) bool {
 
 // isCrossEncoder: no sentence-transformers module chain, and a
 // classification head in config.json.
-func isCrossEncoder(cfg *modeldir.Config) bool {
-	if cfg.SentenceTransformers {
-		return false
-	}
-	for _, a := range cfg.Architectures {
-		if strings.HasSuffix(a, "ForSequenceClassification") {
-			return true
-		}
-	}
-	return cfg.NumLabels > 0
-}
+func isCrossEncoder(cfg *modeldir.Config) bool { return cfg.IsCrossEncoder() }
 
 func openDir(ctx context.Context, name, dir string, opt ModelOptions) (*Model, error) {
 	abs, _ := filepath.Abs(dir)

@@ -30,7 +30,7 @@
 // are split out first; do_lower_case lower-cases the rest (as
 // PreTrainedTokenizer.tokenize does, before MeCab); MecabTokenizer applies
 // NFKC (mecab_kwargs.normalize_text) and MeCab with mecab_kwargs.mecab_dic
-// ("unidic_lite" = UniDic 2.1.2, "ipadic") through package analysis, or
+// ("unidic_lite" = unidic-lite 1.0.8, "ipadic") through package analysis, or
 // any WordSplitter given in Options; surfaces are lower-cased unless in
 // never_split; WordPiece is greedy longest-match with "##" continuations,
 // [UNK] for a word that cannot be pieced or is longer than 100 characters.
@@ -104,8 +104,16 @@
 //     sentences for four trained models (unigram and BPE, nmt_nfkc, nfkc and
 //     identity normalization, byte fallback, unknown characters, user
 //     defined symbols); spm/testdata/gen.py regenerates them.
-//   - BertJapanese WordPiece over the real bert-base-japanese-v3 vocabulary
-//     (../shared, skipped when absent): hand-checked cases.
+//   - BertJapanese over the real bert-base-japanese-v3 and
+//     bert-large-japanese-v2 files (../shared, skipped when absent):
+//     TestBertJapaneseReference compares ids with transformers 5.25.0's
+//     BertJapaneseTokenizer (AutoTokenizer, fugashi 1.5.2 + unidic-lite
+//     1.0.8), wordpiece and character subwords and wordpiece with
+//     do_lower_case, on 2,954 lines
+//     (manpages-ja prose, the embedded sample, adversarial strings;
+//     scripts/reference/bertjapanese.py): all identical, as on all 130,423
+//     manpages-ja prose lines (2.3 million wordpiece ids, 3.7 million
+//     character ids) when run with JRETRIEVE_SEGREF_FULL.
 //   - LINE path: golden output of the transformers reference logic run with
 //     Google's sentencepiece (testdata/gen_line.py).
 //   - tokenizer.json: a Unigram+Precompiled conversion of an spm model
@@ -116,13 +124,16 @@
 //
 // # Known differences
 //
-// MeCab segmentation is package analysis's (UniDic 2.1.2 from kagome-dict,
-// which keeps the single-character numeral and alphabet entries that
-// unidic-lite deleted); for mecab_dic "unidic_lite" the word splitter
-// re-joins the ASCII digit and letter runs those entries split ("2 0 2 4"
-// -> "2024", as the vocabulary's whole-word "2024", "AI", "10" show),
-// an approximation of the lattice without them. Invalid UTF-8, which Python strings cannot hold,
-// is replaced by U+FFFD in the MeCab families. XLMRobertaTokenizer
+// MeCab segmentation is package analysis's (for mecab_dic "unidic_lite":
+// unidic-lite exactly, see analysis.Uni). Invalid UTF-8, which Python
+// strings cannot hold, is replaced by U+FFFD in the MeCab families.
+// Encoding.TypeIDs of a BertJapanese pair are BERT's (0 for the first
+// text, 1 for the second), as transformers gives them when asked
+// (TestBertJapanesePairsReference); transformers 5 no longer returns them
+// by default for BertJapaneseTokenizer (its model_input_names are
+// input_ids and attention_mask, unlike BertTokenizer and transformers 4),
+// so a transformers 5 caller feeding tokenizer(a, b) to a model gets
+// all-zero type ids. XLMRobertaTokenizer
 // directories without tokenizer.json are tokenized as the slow tokenizer;
 // AutoTokenizer would convert them to a fast one, which may differ on
 // trailing whitespace and combining marks.

@@ -30,7 +30,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	base := fs.Bool("base", false, "replace tokens by their base form")
 	drop := fs.String("drop-pos", "", "comma-free list of POS prefixes to drop, separated by '|', e.g. '助詞|助動詞|記号'")
 	stop := fs.String("stop", "", "file of stop words, one per line")
-	pos := fs.Bool("pos", false, "print surface<TAB>POS per token and EOS per line instead of wakati")
+	pos := fs.Bool("pos", false, "print token<TAB>POS per token and EOS per line instead of wakati (with -base, -lower, -drop-pos and -stop applied)")
 	jobs := fs.Int("j", 1, "worker goroutines")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -88,7 +88,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 						sb.Reset()
 						var err error
 						if *pos {
-							err = a.AnalyzeFunc(chunk[i], func(t analysis.Token) bool {
+							err = a.AnalyzeOptionsFunc(chunk[i], func(t analysis.Token) bool {
 								sb.WriteString(t.Surface)
 								sb.WriteByte('\t')
 								sb.WriteString(strings.Join(t.POS, ","))

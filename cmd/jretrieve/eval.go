@@ -20,7 +20,6 @@ import (
 	"github.com/jretrieve/jretrieve/hub"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
-	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/pipeline"
 )
 
@@ -77,7 +76,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	batch := fs.Int("batch-size", 32, "sequences per model call")
 	maxLen := fs.Int("max-length", 512, "token limit of the models (JQaRA's evaluator uses 512; 0: the model's own)")
 	depth := fs.Int("depth", 100, "documents a first stage retrieves from a collection")
-	backend := fs.String("backend", "auto", "inference `backend`: ort (ONNX Runtime), go (pure Go, 7-12x slower) or auto (ort when its library is installed)")
+	backend := fs.String("backend", "auto", backendHelp)
 	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the cache filled by scripts/install-onnxruntime.sh)")
 	format := fs.String("format", "text", "table `format` on stdout: text, markdown, csv, json or latex")
 	ties := fs.String("ties", "ranx", "tie `policy`: ranx, trec or stable")
@@ -92,6 +91,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: unexpected arguments %q (models go after --model)", errUsage, fs.Args())
+	}
+	if err := checkBackend(*backend); err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return fmt.Errorf("%w: --limit %d (want 0 for all queries, or N > 0)", errUsage, *limit)
 	}
 	if len(models) == 0 {
 		models = multiFlag{"bm25", "bm25-ipa"}
@@ -146,14 +151,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	be := *backend
-	if be == "auto" {
-		be = "ort"
-		if _, err := ort.FindLibrary(*ortLib); err != nil && needsEncoder(specs) {
-			fmt.Fprintf(stderr, "jretrieve eval: %v; using the pure-Go backend (slow)\n", err)
-			be = "go"
-		}
-	}
+	be := chooseBackend(*backend, *ortLib, needsEncoder(specs), stderr, "eval")
 	opener := pipeline.DefaultOpener(pipeline.ModelOptions{
 		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: be, Library: *ortLib,
 		Resolve: catalogResolver(client),
@@ -198,6 +196,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if _, err := pipeline.WritePlots(filepath.Join(*out, "plots"), rep, throughput); err != nil {
 			return err
 		}
+	}
+	if names := unknownThroughput(infos); len(names) > 0 && !*quiet {
+		fmt.Fprintf(stderr, "jretrieve eval: note: no uncached model work was timed for %s (embeddings from the cache %s, or a run cached by an older version): throughput unknown, left out of the throughput plot; --force --cache '' times it\n",
+			strings.Join(names, ", "), *cacheDir)
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "%d queries, %d runs in %.1fs; runs, reports and plots in %s\n",
@@ -298,13 +300,35 @@ func writeReport(path string, rep *eval.Report, format string) error {
 	return atomicfile.WriteFile(path, []byte(b.String()))
 }
 
+// writeTimings writes timings.tsv: per run the pairs it ranks, the
+// measured seconds, the throughput on uncached model work (empty when no
+// uncached work was timed: all embeddings came from the cache), whether the
+// run came from the run cache (its timings are then those of the run that
+// wrote it), the texts its embedders needed and the fraction of them taken
+// from the embedding cache.
 func writeTimings(path string, infos []*pipeline.RunInfo) error {
 	var b strings.Builder
-	b.WriteString("run\tpairs\tseconds\tdocs_per_second\tcached\n")
+	b.WriteString("run\tpairs\tseconds\tdocs_per_second\trun_cached\tembedded_texts\tembedding_cache_fraction\n")
 	for _, ri := range infos {
-		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%.1f\t%v\n", ri.Name, ri.Docs, ri.Seconds, ri.DocsPerSecond(), ri.Cached)
+		rate := ""
+		if r := ri.DocsPerSecond(); r > 0 {
+			rate = fmt.Sprintf("%.1f", r)
+		}
+		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%s\t%v\t%d\t%.3f\n", ri.Name, ri.Docs, ri.Seconds, rate, ri.Cached, ri.Texts, ri.EmbedCachedFraction())
 	}
 	return atomicfile.WriteFile(path, []byte(b.String()))
+}
+
+// unknownThroughput lists the runs whose throughput is unknown (and so
+// missing from the quality-versus-throughput plot).
+func unknownThroughput(infos []*pipeline.RunInfo) []string {
+	var out []string
+	for _, ri := range infos {
+		if ri.DocsPerSecond() <= 0 {
+			out = append(out, ri.Name)
+		}
+	}
+	return out
 }
 
 // barProgress draws progress bars with rate and ETA on a terminal.

@@ -151,17 +151,55 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 		}
 		batch.Input[r] = backends.TokenizedInput{TokenIDs: ids, TypeIDs: types, AttentionMask: mask}
 	}
+	// The run happens in a goroutine that owns the session lock and the
+	// batch until GoMLX's executor has finished with them: when ctx is
+	// cancelled Run returns at once, but the input tensors are freed (and
+	// Close may destroy the model) only after the executor stops. Freeing
+	// them under a running executor made its parallel workers index empty
+	// buffers (index out of range panics on Ctrl-C).
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.model == nil {
+		s.mu.Unlock()
 		return onnx.Tensor{}, fmt.Errorf("gobackend: %s: session closed", s.path)
 	}
+	type result struct {
+		t   onnx.Tensor
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer s.mu.Unlock()
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r = result{err: fmt.Errorf("gobackend: %s: run %dx%d panicked: %v", s.path, rows, seqLen, p)}
+			}
+			done <- r
+		}()
+		r.t, r.err = s.exec(batch, b, rows, seqLen)
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil && ctx.Err() != nil {
+			return onnx.Tensor{}, ctx.Err()
+		}
+		return r.t, r.err
+	case <-ctx.Done():
+		return onnx.Tensor{}, ctx.Err()
+	}
+}
+
+// exec runs batch to completion (never cancelled midway: GoMLX cannot stop
+// an executing program) and copies the real rows of the output. The caller
+// holds s.mu.
+func (s *Session) exec(batch *backends.PipelineBatch, b *onnx.Batch, rows, seqLen int) (onnx.Tensor, error) {
 	if err := backends.CreateInputTensors(batch, s.model, "GO"); err != nil {
 		return onnx.Tensor{}, fmt.Errorf("gobackend: %s: inputs: %w", s.path, err)
 	}
 	defer batch.Destroy()
-	p := &backends.BasePipeline{Model: s.model, Runtime: "GO", SessionContext: ctx}
-	if err := backends.RunSessionOnBatch(ctx, batch, p); err != nil {
+	bg := context.Background()
+	p := &backends.BasePipeline{Model: s.model, Runtime: "GO", SessionContext: bg}
+	if err := backends.RunSessionOnBatch(bg, batch, p); err != nil {
 		return onnx.Tensor{}, fmt.Errorf("gobackend: %s: run %dx%d: %w", s.path, rows, seqLen, err)
 	}
 	if len(batch.OutputValues) == 0 {
@@ -195,7 +233,8 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 	}
 }
 
-// Close implements onnx.Encoder.
+// Close implements onnx.Encoder. It waits for a run still executing (one
+// whose Run already returned the context's error) before freeing the model.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
