@@ -12,7 +12,9 @@
 // the cost of ㋿, unk.dic's entries in MeCab's order, and MeCab's order of
 // the entries of 79,652 surfaces (kagome's differs; it decides ties).
 // unidic-lite's char.bin and matrix.bin are identical to chardef/unidic.def
-// and kagome's matrix.
+// and kagome's matrix, and the resulting lexicon is sys.dic's: all 756,264
+// entries (surface, connection ids, cost, part of speech, order) and
+// unk.dic's (TestUniDicLiteFiles, with JRETRIEVE_UNIDIC_LITE_DIR).
 //
 // Measured agreement with fugashi 1.5.2 + unidic-lite 1.0.8
 // (TestUniDicLiteReference, references from scripts/reference/segmentation.py):

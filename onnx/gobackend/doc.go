@@ -36,7 +36,8 @@
 // Cancellation: GoMLX cannot stop a program midway. When the context is
 // cancelled Run returns the context's error at once, and the batch still
 // executing keeps the session (and its input tensors) until it ends; Close
-// and the next Run wait for it.
+// waits for it, and so does the next Run unless its own context is
+// cancelled first.
 //
 // Concurrency: a Session is safe for concurrent use; runs on one Session are
 // serialized (GoMLX executables are not documented as re-entrant). Load

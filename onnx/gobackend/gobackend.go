@@ -32,7 +32,9 @@ type Session struct {
 	model   *backends.Model
 	inputs  []string
 	buckets []int
-	mu      sync.Mutex
+	// sem (capacity 1) serializes runs and Close; unlike a mutex, a run
+	// waiting for it gives up when its context is cancelled.
+	sem chan struct{}
 }
 
 // Open loads the ONNX model at path.
@@ -60,7 +62,7 @@ func Open(path string, opts onnx.Options) (*Session, error) {
 	if err := load(m, o); err != nil {
 		return nil, fmt.Errorf("gobackend: load %s: %w", path, err)
 	}
-	s := &Session{path: path, model: m, buckets: opts.SequenceBuckets}
+	s := &Session{path: path, model: m, buckets: opts.SequenceBuckets, sem: make(chan struct{}, 1)}
 	if len(s.buckets) == 0 {
 		s.buckets = DefaultSequenceBuckets
 	}
@@ -157,9 +159,13 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 	// Close may destroy the model) only after the executor stops. Freeing
 	// them under a running executor made its parallel workers index empty
 	// buffers (index out of range panics on Ctrl-C).
-	s.mu.Lock()
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return onnx.Tensor{}, ctx.Err()
+	}
 	if s.model == nil {
-		s.mu.Unlock()
+		<-s.sem
 		return onnx.Tensor{}, fmt.Errorf("gobackend: %s: session closed", s.path)
 	}
 	type result struct {
@@ -168,7 +174,7 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		defer s.mu.Unlock()
+		defer func() { <-s.sem }()
 		var r result
 		defer func() {
 			if p := recover(); p != nil {
@@ -191,7 +197,7 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 
 // exec runs batch to completion (never cancelled midway: GoMLX cannot stop
 // an executing program) and copies the real rows of the output. The caller
-// holds s.mu.
+// holds s.sem.
 func (s *Session) exec(batch *backends.PipelineBatch, b *onnx.Batch, rows, seqLen int) (onnx.Tensor, error) {
 	if err := backends.CreateInputTensors(batch, s.model, "GO"); err != nil {
 		return onnx.Tensor{}, fmt.Errorf("gobackend: %s: inputs: %w", s.path, err)
@@ -236,8 +242,8 @@ func (s *Session) exec(batch *backends.PipelineBatch, b *onnx.Batch, rows, seqLe
 // Close implements onnx.Encoder. It waits for a run still executing (one
 // whose Run already returned the context's error) before freeing the model.
 func (s *Session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.sem <- struct{}{}
+	defer func() { <-s.sem }()
 	if s.model == nil || s.model.GoMLXModel == nil {
 		s.model = nil
 		return nil
