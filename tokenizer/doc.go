@@ -82,6 +82,24 @@
 // right-pad a batch to its longest row, a bucket or a fixed length, as
 // row-major [Rows, Cols] slices.
 //
+// Long texts: the MeCab families (BertJapanese with word_tokenizer_type
+// mecab, and the character word tokenizer) read, normalise and segment
+// only what a right-truncated encoding keeps. The chunk is lower-cased
+// (per character) and NFKC-normalised up to its last normalisation
+// boundary within the first c bytes, and MeCab gives the words every
+// text starting with that prefix shares
+// (analysis.Analyzer.WakatiPrefixFunc: it stops before the first
+// dictionary look-up that reads to the end of the prefix); c starts at
+// 16*budget+256 bytes and grows 4x until budget+1 pieces come out. A pair
+// segments one text in full and the other up to max(n1, budget)+1
+// pieces, which gives the same longest_first cut (TestPairPrefixBound
+// checks every length up to 60). The result is identical to segmenting
+// everything (TestEncodeSegmentsOnlyWhatIsKept, with characters that NFKC
+// composes and lower-casing lengthens near every cut). The other
+// families tokenize the whole text before cutting: their normalizers
+// (precompiled charsmaps, Replace) and pre-tokenizers give no cut point
+// that is provably safe in general.
+//
 // # Fidelity checks (tests)
 //
 //   - spm: identical pieces and ids to python3-sentencepiece 0.1.97 on 3,005
