@@ -274,3 +274,31 @@ func clone(m Model) Model {
 	}
 	return m
 }
+
+// ConvertedArchs are the architectures whose ONNX graph jretrieve builds
+// itself from the checkpoint on the Hub (package onnx/convert).
+var ConvertedArchs = []Arch{ArchBERT, ArchDistilBERT, ArchModernBERT, ArchXLMRoberta, ArchLUKE}
+
+// Converted reports whether jretrieve runs the model through its own
+// checkpoint-to-ONNX conversion: a model that publishes no ONNX graph, with
+// an architecture in ConvertedArchs; multi-vector models only as colbert-ai
+// (RAGatouille) HF_ColBERT checkpoints of BERT, whose projection the
+// converter includes. Such a model runs by name: the checkpoint is
+// downloaded and converted once on first use (see onnx/modeldir.Resolve).
+func (m Model) Converted() bool {
+	// TrustRemoteCode alone does not exclude a model: the LINE DistilBERT
+	// models need it for their tokenizer only, which package tokenizer
+	// implements; custom networks have architectures outside ConvertedArchs.
+	if m.Support == Ready {
+		return false
+	}
+	if m.Kind == MultiVector {
+		return m.Arch == ArchBERT && m.Library == "RAGatouille"
+	}
+	for _, a := range ConvertedArchs {
+		if m.Arch == a {
+			return true
+		}
+	}
+	return false
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jretrieve/jretrieve/embed"
@@ -287,5 +288,19 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := embed.Open(ctx, onnxtest.Dir("bert-tiny"), embed.WithBackend("nope"),
 		embed.WithTokenizer(onnxtest.NewLookupTokenizer(&onnxtest.Reference{}, 0))); err == nil {
 		t.Fatal("unknown backend accepted")
+	}
+}
+
+// TestOpenCrossEncoder checks that a cross-encoder directory is refused with
+// ErrCrossEncoder before any tensor runs, not with a tensor shape error.
+func TestOpenCrossEncoder(t *testing.T) {
+	for _, name := range []string{"cross-encoder-bert-tiny", "cross-encoder-xlmr-tiny"} {
+		_, err := embed.Open(context.Background(), onnxtest.Dir(name), embed.WithBackend("go"))
+		if !errors.Is(err, embed.ErrCrossEncoder) || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: err %v, want ErrCrossEncoder naming the directory", name, err)
+		}
+		if _, err := embed.OpenMultiVector(context.Background(), onnxtest.Dir(name), embed.WithBackend("go")); !errors.Is(err, embed.ErrCrossEncoder) {
+			t.Errorf("%s multi-vector: err %v, want ErrCrossEncoder", name, err)
+		}
 	}
 }

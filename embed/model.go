@@ -2,6 +2,7 @@ package embed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,11 @@ type loaded struct {
 	src      modeldir.Source
 }
 
+// ErrCrossEncoder is returned when the model directory holds a cross-encoder
+// (a sequence-classification head scoring query-passage pairs): it gives
+// one score per pair, not vectors. Open it with rerank.OpenCrossEncoder.
+var ErrCrossEncoder = errors.New("the model is a cross-encoder (it scores query-passage pairs), not an embedder; use it as a reranker")
+
 func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
 	src, err := s.resolve(ctx, nameOrDir)
 	if err != nil {
@@ -63,6 +69,9 @@ func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
 	cfg, err := modeldir.Read(dir)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.IsCrossEncoder() {
+		return nil, fmt.Errorf("embed: %s: %w", dir, ErrCrossEncoder)
 	}
 	if src.ONNX != "" {
 		cfg.ONNX = filepath.Join(dir, src.ONNX)
@@ -89,6 +98,9 @@ func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
 		if l.tok, err = tokenizer.Load(dir); err != nil {
 			return nil, fmt.Errorf("embed: %s: %w", dir, err)
 		}
+	}
+	if err := cfg.CheckTokenizer(l.tok.VocabSize(), l.tok.Family()); err != nil {
+		return nil, err
 	}
 	// Prefixes: explicit option > the directory's prompts (resolved as
 	// sentence-transformers does, with the prompt names of the options or the
@@ -289,6 +301,9 @@ func (m *Model) Embed(ctx context.Context, texts []string, prefix string) ([]flo
 			return nil, err
 		}
 		b := onnx.Pack(seqs, group, m.padID, 0, m.withTypes)
+		if err := m.cfg.CheckInput(b.InputIDs, b.TokenTypeIDs, b.SeqLen); err != nil {
+			return nil, fmt.Errorf("embed: %w", err)
+		}
 		t, err := m.enc.Run(ctx, b)
 		if err != nil {
 			return nil, fmt.Errorf("embed: %s: %w", m.cfg.Dir, err)

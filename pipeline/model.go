@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/jretrieve/jretrieve/analysis"
 	"github.com/jretrieve/jretrieve/bm25"
@@ -63,6 +62,9 @@ type ModelOptions struct {
 	// Resolve turns a catalog name into a local model directory (for
 	// example by downloading an ONNX export); nil: only directories work.
 	Resolve func(ctx context.Context, name string) (dir string, err error)
+	// ResolveDirs sends directories through Resolve too (for example to
+	// convert a local checkpoint in a non-default graph form).
+	ResolveDirs bool
 }
 
 // ErrUnknownModel is returned for a name that is neither a builtin, a
@@ -105,7 +107,7 @@ func DefaultOpener(opt ModelOptions) Opener {
 				Index: &bm25.BuildOptions{Analyzer: a}}, nil
 		}
 		dir := name
-		if st, err := os.Stat(name); err != nil || !st.IsDir() {
+		if st, err := os.Stat(name); err != nil || !st.IsDir() || (opt.ResolveDirs && opt.Resolve != nil) {
 			if opt.Resolve == nil {
 				return nil, fmt.Errorf("%w %q: not bm25, bm25-index or a model directory", ErrUnknownModel, name)
 			}
@@ -128,17 +130,7 @@ func IsCrossEncoderDir(dir string) bool {
 
 // isCrossEncoder: no sentence-transformers module chain, and a
 // classification head in config.json.
-func isCrossEncoder(cfg *modeldir.Config) bool {
-	if cfg.SentenceTransformers {
-		return false
-	}
-	for _, a := range cfg.Architectures {
-		if strings.HasSuffix(a, "ForSequenceClassification") {
-			return true
-		}
-	}
-	return cfg.NumLabels > 0
-}
+func isCrossEncoder(cfg *modeldir.Config) bool { return cfg.IsCrossEncoder() }
 
 func openDir(ctx context.Context, name, dir string, opt ModelOptions) (*Model, error) {
 	abs, _ := filepath.Abs(dir)

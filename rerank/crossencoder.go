@@ -121,6 +121,9 @@ func OpenCrossEncoder(ctx context.Context, nameOrDir string, opts CrossEncoderOp
 			return nil, fmt.Errorf("rerank: %s: %w", dir, err)
 		}
 	}
+	if err := cfg.CheckTokenizer(c.tok.VocabSize(), c.tok.Family()); err != nil {
+		return nil, err
+	}
 	c.padID = int64(c.tok.PadID())
 	if c.enc == nil {
 		if err := cfg.CheckONNX(); err != nil {
@@ -193,6 +196,9 @@ func (c *CrossEncoder) Score(ctx context.Context, query string, docs []string) (
 			return nil, err
 		}
 		b := onnx.Pack(seqs, group, c.padID, 0, c.withTypes)
+		if err := c.cfg.CheckInput(b.InputIDs, b.TokenTypeIDs, b.SeqLen); err != nil {
+			return nil, fmt.Errorf("rerank: %w", err)
+		}
 		t, err := c.enc.Run(ctx, b)
 		if err != nil {
 			return nil, fmt.Errorf("rerank: %s: %w", c.cfg.Dir, err)

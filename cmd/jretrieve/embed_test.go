@@ -48,3 +48,12 @@ func TestEmbedCommand(t *testing.T) {
 		t.Fatalf("missing --model: exit %d, want 2", code)
 	}
 }
+
+// embed with a cross-encoder says what the model is and how to use it.
+func TestEmbedCrossEncoder(t *testing.T) {
+	dir := onnxtest.Dir("cross-encoder-bert-tiny")
+	_, stderr, code := runCLI(t, "embed", "--model", dir, "--backend", "go", "hello world")
+	if code != 1 || !strings.Contains(stderr, "is a cross-encoder") || !strings.Contains(stderr, "bm25>"+dir+"@100") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

@@ -64,7 +64,7 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "\nRUNS: yes = downloadable ONNX; export = run the ONNX export first ('jretrieve models MODEL' prints the command); no = not supported yet.")
+	fmt.Fprintln(stdout, "\nRUNS: yes = downloadable ONNX, or converted by jretrieve from the checkpoint on first use; export = run the ONNX export first ('jretrieve models MODEL' prints the command); no = not supported yet.")
 	return nil
 }
 
@@ -97,6 +97,9 @@ func licenseColumn(m catalog.Model) string {
 }
 
 func runsColumn(m catalog.Model) string {
+	if m.Converted() {
+		return "yes"
+	}
 	switch m.Support {
 	case catalog.Ready:
 		return "yes"
@@ -108,6 +111,9 @@ func runsColumn(m catalog.Model) string {
 
 func onnxColumn(m catalog.Model) string {
 	o := m.ONNX
+	if o.Source != catalog.ONNXRepo && m.Converted() {
+		return "converted from checkpoint"
+	}
 	switch o.Source {
 	case catalog.ONNXRepo:
 		return "repo " + o.File
@@ -196,8 +202,13 @@ func describeModel(w io.Writer, m catalog.Model) error {
 	for _, k := range keys {
 		line(k, score(s.Other[k]))
 	}
-	line("runs", runsColumn(m)+" ("+string(m.Support)+")")
-	line("why", m.Reason)
+	if m.Converted() {
+		line("runs", "yes (jretrieve converts the checkpoint to ONNX on first use; 'jretrieve convert "+m.ID+"' does it ahead)")
+		line("without conversion", string(m.Support)+": "+m.Reason)
+	} else {
+		line("runs", runsColumn(m)+" ("+string(m.Support)+")")
+		line("why", m.Reason)
+	}
 	line("onnx", onnxColumn(m))
 	line("onnx repo", strings.TrimSpace(m.ONNX.Repo+" "+m.ONNX.File))
 	line("export command", m.ONNX.Export)

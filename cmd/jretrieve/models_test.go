@@ -50,11 +50,23 @@ func TestModelsTable(t *testing.T) {
 		t.Fatalf("no row for %s", id)
 		return nil
 	}
-	if f := row("cl-nagoya/ruri-v3-70m"); f[2] != "384" || f[3] != "8192" || f[4] != "apache-2.0" || f[6] != "export" {
+	if f := row("cl-nagoya/ruri-v3-70m"); f[2] != "384" || f[3] != "8192" || f[4] != "apache-2.0" || f[6] != "yes" {
 		t.Errorf("ruri-v3-70m row = %v", f)
 	}
 	if f := row("sbintuitions/sarashina-embedding-v1-1b"); f[4] != "non-commercial" {
 		t.Errorf("sarashina license column = %v", f)
+	}
+	if f := row("sbintuitions/sarashina-embedding-v1-1b"); f[6] != "export" {
+		t.Errorf("sarashina (Llama, not converted) runs column = %v", f)
+	}
+	runs := 0
+	for _, l := range lines {
+		if f := strings.Fields(l); len(f) > 6 && f[6] == "yes" {
+			runs++
+		}
+	}
+	if runs != 33 {
+		t.Errorf("%d models run, want 33 (BERT, DistilBERT, XLM-R, ModernBERT, LUKE, JaColBERT)", runs)
 	}
 	if f := row("pfnet/plamo-embedding-1b"); f[6] != "no" {
 		t.Errorf("plamo runs column = %v", f)

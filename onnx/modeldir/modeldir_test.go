@@ -113,21 +113,110 @@ func TestResolve(t *testing.T) {
 	if src, err := Resolve(ctx, fixture("bert-tiny"), c); err != nil || src.Dir != fixture("bert-tiny") {
 		t.Fatalf("directory: %+v, %v", src, err)
 	}
-	// Needs an export: the error carries the exact command.
-	_, err := Resolve(ctx, "cl-nagoya/ruri-v3-70m", c)
-	if !errors.Is(err, ErrNeedsExport) || !strings.Contains(err.Error(), "optimum-cli export onnx --model cl-nagoya/ruri-v3-70m") {
-		t.Errorf("ruri-v3-70m: %v", err)
+	// Needs an export (Llama is not converted yet): the error carries the exact command.
+	_, err := Resolve(ctx, "sbintuitions/sarashina-embedding-v1-1b", c)
+	if !errors.Is(err, ErrNeedsExport) || !strings.Contains(err.Error(), "sbintuitions/sarashina-embedding-v1-1b") {
+		t.Errorf("sarashina: %v", err)
+	}
+	// Converted by jretrieve: offline with an empty cache, a download error
+	// naming the checkpoint (the third-party conversion of ruri-v3-30m is
+	// no longer used).
+	for _, name := range []string{"cl-nagoya/ruri-v3-70m", "cl-nagoya/ruri-v3-30m", "pkshatech/GLuCoSE-base-ja-v2", "answerdotai/JaColBERTv2.5"} {
+		if _, err := Resolve(ctx, name, c); err == nil || !strings.Contains(err.Error(), name+" (checkpoint to convert)") {
+			t.Errorf("%s offline: %v", name, err)
+		}
 	}
 	// Unsupported (custom code): the catalog's reason.
 	if _, err := Resolve(ctx, "pfnet/plamo-embedding-1b", c); err == nil || !strings.Contains(err.Error(), "cannot run") {
 		t.Errorf("plamo: %v", err)
 	}
-	// A conversion repository, offline with an empty cache: a download error naming the repository.
-	if _, err := Resolve(ctx, "cl-nagoya/ruri-v3-30m", c); err == nil || !strings.Contains(err.Error(), "Teradata/ruri-v3-30m") {
-		t.Errorf("ruri-v3-30m offline: %v", err)
-	}
 	if _, err := Resolve(ctx, "not-a-model", c); err == nil {
 		t.Error("bare unknown name accepted")
+	}
+}
+
+// An absurd size in config.json is refused before anything is allocated
+// from it (hidden_size 10^12 ended in "fatal error: out of memory"), and a
+// plausible size that the weights cannot hold is refused by CheckONNX.
+func TestAbsurdSizesRefused(t *testing.T) {
+	onnxBytes, err := os.ReadFile(filepath.Join(fixture("bert-tiny"), "model.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		config string
+		read   bool // the error comes from Read (else from CheckONNX)
+		want   string
+	}{
+		{`{"hidden_size": 1e12, "vocab_size": 151}`, true, "hidden_size is 1000000000000, outside [0, 131072]"},
+		{`{"hidden_size": 32, "vocab_size": 1000000000}`, true, "vocab_size is 1000000000"},
+		{`{"hidden_size": 32, "max_position_embeddings": -5}`, true, "max_position_embeddings is -5"},
+		{`{"hidden_size": 100000, "vocab_size": 151}`, false, "hidden_size 100000 and vocab_size 151 mean at least 10000000000 weights"},
+		{`{"hidden_size": 32, "vocab_size": 10000000}`, false, "mean at least 320000000 weights"},
+	} {
+		dir := writeDir(t, map[string]string{"config.json": tc.config, "model.onnx": string(onnxBytes)})
+		c, err := Read(dir)
+		if err == nil {
+			err = c.CheckONNX()
+		} else if !tc.read {
+			t.Errorf("%s: Read: %v", tc.config, err)
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), filepath.Join(dir, "config.json")) {
+			t.Errorf("%s: err %v, want %q naming config.json", tc.config, err, tc.want)
+		}
+	}
+	// A directory of symbolic links (a Hugging Face snapshot) is measured
+	// by the files they point to.
+	snap := t.TempDir()
+	for _, f := range []string{"config.json", "model.onnx"} {
+		abs, _ := filepath.Abs(filepath.Join(fixture("bert-tiny"), f))
+		if err := os.Symlink(abs, filepath.Join(snap, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, err := Read(snap); err != nil {
+		t.Error(err)
+	} else if err := c.CheckONNX(); err != nil {
+		t.Errorf("snapshot of symbolic links: %v", err)
+	}
+	// The fixtures pass.
+	for _, name := range []string{"bert-tiny", "xlmr-tiny", "cross-encoder-bert-tiny"} {
+		c, err := Read(fixture(name))
+		if err == nil {
+			err = c.CheckONNX()
+		}
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestResolveMissingDirectory checks that a path naming no directory is
+// reported as such, not as an invalid Hugging Face repository id.
+func TestResolveMissingDirectory(t *testing.T) {
+	ctx := context.Background()
+	c := hub.New(hub.Options{CacheDir: t.TempDir(), Offline: true})
+	missing := filepath.Join(t.TempDir(), "moved-model")
+	for _, name := range []string{"./nonexistent-dir", "../nonexistent-dir", missing, "a/b/c", "models/"} {
+		_, err := Resolve(ctx, name, c)
+		if !errors.Is(err, ErrNoDirectory) || !strings.Contains(err.Error(), name+": model directory does not exist") || strings.Contains(err.Error(), "repo id") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "model.onnx")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := Resolve(ctx, file, c); err == nil || !strings.Contains(err.Error(), "is a file, not a model directory") {
+		t.Errorf("file: %v", err)
+	}
+	// An org/name that is neither local nor reachable says both.
+	if _, err := Resolve(ctx, "someone/some-model", c); err == nil || !strings.Contains(err.Error(), "no local directory") {
+		t.Errorf("org/name: %v", err)
+	}
+	for name, want := range map[string]bool{"cl-nagoya/ruri-base": false, "ruri-base": false, "./m": true, "/m": true, "~/m": true, "a/b/c": true, "a\\b": true} {
+		if got := LooksLikePath(name); got != want {
+			t.Errorf("LooksLikePath(%q) = %v", name, got)
+		}
 	}
 }
 

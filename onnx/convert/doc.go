@@ -1,0 +1,60 @@
+// Package convert builds ONNX graphs from Hugging Face checkpoints in Go, so
+// that catalog models run without a Python export step.
+//
+// Convert reads a model directory's config.json and weights
+// (model.safetensors, sharded model.safetensors + model.safetensors.index.json,
+// or pytorch_model.bin read by gopickle with a restricted unpickler that
+// accepts tensors and OrderedDict only; fp32, fp16 or bf16) and writes
+// model.onnx computing the same forward pass
+// as the transformers class named by config.json's architectures[0]:
+//
+//   - bert.go: BertModel / BertForMaskedLM / BertForPreTraining
+//     (last_hidden_state) and BertForSequenceClassification (logits);
+//   - colbert.go: HF_ColBERT (JaColBERT): BertModel + the ColBERT linear
+//     projection, projected token vectors;
+//   - distilbert.go: DistilBertModel and DistilBertForSequenceClassification;
+//   - xlmroberta.go: XLMRobertaModel and XLMRobertaForSequenceClassification;
+//   - luke.go: LukeModel for word inputs only (GLuCoSE), no entity inputs;
+//   - modernbert.go: ModernBertModel and ModernBertForSequenceClassification
+//     (full and sliding-window layers, one rope theta each).
+//
+// Each architecture file reads like its transformers modeling file; the
+// layers they share (linear, LayerNorm, embeddings, attention, activations,
+// pooling) are written once in layers.go on a small graph builder
+// (graph.go). The ONNX messages are the generated protobuf types of
+// github.com/advancedclimatesystems/gonnx/onnx; nothing is hand-encoded.
+//
+// The graphs use opset 17 and only operators that both ONNX Runtime and
+// the pure-Go backend (onnx/gobackend: GoMLX through onnx-gomlx) implement:
+// Gather, MatMul, Transpose, Reshape, Slice, Concat, Add/Sub/Mul/Div, Erf,
+// Tanh, Relu, Sigmoid, Cos, Sin, Neg, Abs, LayerNormalization, Softmax,
+// Where, Equal/Greater/LessOrEqual/Not/And, Cast, CumSum, Range, Shape,
+// Squeeze/Unsqueeze, ReduceSum. Inputs are int64 input_ids and
+// attention_mask [batch, sequence] (plus token_type_ids for BERT-style
+// models with more than one token type); the output is last_hidden_state
+// [batch, sequence, hidden] or logits [batch, labels].
+//
+// Options.Graph = GraphFused and Options.Quantize = QuantInt8 rewrite the
+// built graph (fused.go, fused_rotary.go, quantize.go): strict pattern
+// matches of the subgraphs the layers write are replaced by ONNX Runtime
+// contrib operators (domain com.microsoft) — Attention,
+// SkipLayerNormalization, BiasGelu/Gelu/FastGelu; RotaryEmbedding and
+// MultiHeadAttention for ModernBERT — and linears by DynamicQuantizeMatMul
+// with int8 weights quantized per output channel (QAttention for a fused
+// Attention). Such graphs run on ONNX Runtime only; anything not matched
+// stays plain.
+//
+// Weights: fp32 tensors of safetensors files stay where they are: the
+// initializers are ONNX external data pointing at their offsets in the
+// safetensors file, which is hard-linked (else symlinked) into the output
+// directory when that is another directory. Other dtypes are converted to
+// fp32 into model.onnx.data beside the graph (Options.CopyWeights sends
+// every weight there). Linear weights keep their [out, in] layout and are
+// transposed by a Transpose node, which ONNX Runtime folds at load.
+//
+// Anything the converter does not implement is an error naming it: an
+// architecture, a model_type, a config flag (position_embedding_type,
+// is_decoder, rope scaling, a rope type, an activation), or a tensor
+// missing from the checkpoint or shaped differently from what the config
+// implies. It never builds a silently different network.
+package convert
