@@ -17,7 +17,7 @@ import (
 
 // Version is the converter's version. It is part of the conversion cache
 // key: bump it whenever a graph the converter writes changes.
-const Version = "1"
+const Version = "2"
 
 // Options tunes a conversion.
 type Options struct {
