@@ -164,9 +164,11 @@ func TestAgainstMecabIPA(t *testing.T) {
 	}
 }
 
-// TestAgainstMecabUniDic31 compares uni (UniDic 2.1.2) with unidic-mecab
-// (UniDic 3.1.1). Different dictionary versions: only a loose floor is
-// asserted, the agreement is reported.
+// TestAgainstMecabUniDic31 compares uni (unidic-lite: UniDic 2.1.2 without
+// single-character numeral and letter words) with unidic-mecab (UniDic
+// 3.1.1, which has them: "3 , 7 7 6" where unidic-lite gives "3 , 776").
+// Different dictionaries: only a loose floor is asserted, the agreement is
+// reported. TestUniDicLiteReference is the exact check.
 func TestAgainstMecabUniDic31(t *testing.T) {
 	dir := mecabDicDir(t, "unidic")
 	lines := referenceCorpus(t)
@@ -177,15 +179,15 @@ func TestAgainstMecabUniDic31(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := compare(lines, ref, ours)
-	t.Logf("kagome uni (UniDic 2.1.2) vs mecab + unidic-mecab (UniDic 3.1.1): %v", g)
+	t.Logf("uni (unidic-lite) vs mecab + unidic-mecab (UniDic 3.1.1): %v", g)
 	for i, e := range g.examples {
 		if i >= 10 {
 			break
 		}
 		t.Logf("difference:\n  %s", e)
 	}
-	if g.rate() < 0.95 {
-		t.Errorf("agreement %.3f%% below the 95%% floor: more than a dictionary-version difference", 100*g.rate())
+	if g.rate() < 0.93 {
+		t.Errorf("agreement %.3f%% below the 93%% floor: more than a dictionary difference", 100*g.rate())
 	}
 }
 

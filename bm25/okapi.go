@@ -18,12 +18,11 @@ type OkapiParams struct {
 	Epsilon float64 `json:"epsilon"`
 	// TrailingEmptyToken appends an empty token to every token list, as
 	// `tagger.parse(text).split(" ")` would if fugashi kept the space MeCab's
-	// wakati output ends with. Off by default: the published JQaRA bm25 run
-	// has 109 scores exactly 0, impossible if every query and passage
-	// carried the empty token (it is in all 100 passages, so its idf is
-	// floored to epsilon times the mean idf, a positive share for every
-	// passage). Without it, passages sharing no token with the question
-	// score exactly 0, as observed.
+	// wakati output ends with. It does not: fugashi 1.5.2's parse()
+	// right-strips its result (scripts/reference/jqara_bm25.py runs the
+	// evaluator's code; TestJQaRABM25Reference), consistent with the 109
+	// scores exactly 0 of the published JQaRA bm25 run. Off by default;
+	// kept only to study the alternative.
 	TrailingEmptyToken bool `json:"trailing_empty_token,omitempty"`
 }
 
@@ -127,10 +126,15 @@ func NewOkapi(a *analysis.Analyzer, p OkapiParams) *Okapi {
 func (o *Okapi) Params() OkapiParams { return o.p }
 
 // Tokens tokenises text as the JQaRA baseline does:
-// tagger.parse(text).split(" "), i.e. the analyzer's tokens (followed by
-// one empty token when TrailingEmptyToken is set). Text without any token
-// gives [""], as Python's "".split(" ") does: it has length 1. Invalid
-// UTF-8 is an error.
+// tagger.parse(text).split(" "). fugashi's parse() returns MeCab's wakati
+// output (each word followed by a space) with trailing whitespace removed
+// by Python's str.rstrip(), so the list is the analyzer's tokens joined by
+// spaces, stripped of trailing Python whitespace (which drops trailing
+// words such as U+3000, CR, U+0085 or U+001C), split on " ". Text without
+// any token gives [""], as Python's "".split(" ") does: it has length 1.
+// With TrailingEmptyToken the words are kept as they are, followed by one
+// empty token (text without tokens still gives [""]). Invalid UTF-8 is an
+// error.
 func (o *Okapi) Tokens(text string) ([]string, error) {
 	if !utf8.ValidString(text) {
 		return nil, analysis.ErrInvalidUTF8
@@ -139,10 +143,42 @@ func (o *Okapi) Tokens(text string) ([]string, error) {
 }
 
 func (o *Okapi) split(t []string) []string {
-	if len(t) == 0 || o.p.TrailingEmptyToken {
-		t = append(t, "")
+	if o.p.TrailingEmptyToken {
+		// MeCab's wakati output with only its newline removed: every word
+		// followed by " ", nothing stripped.
+		return append(t, "")
 	}
-	return t
+	return fugashiParseSplit(t)
+}
+
+// fugashiParseSplit returns " ".join(words).rstrip().split(" ") in Python:
+// what tagger.parse(text).split(" ") gives for MeCab's wakati words.
+func fugashiParseSplit(words []string) []string {
+	n := len(words)
+	for n > 0 && strings.TrimRightFunc(words[n-1], pyIsSpace) == "" {
+		n--
+	}
+	if n == 0 {
+		return []string{""}
+	}
+	last := strings.TrimRightFunc(words[n-1], pyIsSpace)
+	if n == len(words) && last == words[n-1] {
+		return words
+	}
+	out := append(make([]string, 0, n), words[:n-1]...)
+	return append(out, last)
+}
+
+// pyIsSpace reports whether CPython's str.isspace() (and so str.rstrip())
+// treats r as whitespace: its 29 code points (bidirectional class WS, B or
+// S, or category Zs), which include U+001C..U+001F unlike unicode.IsSpace.
+func pyIsSpace(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', 0x1C, 0x1D, 0x1E, 0x1F, ' ', 0x85, 0xA0, 0x1680,
+		0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200A
 }
 
 // Score returns the BM25Okapi score of every document for query; higher is

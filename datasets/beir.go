@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 )
 
 var (
@@ -106,6 +108,9 @@ func readBEIRQrels(path string) (Qrels, error) {
 	line := 0
 	for sc.Scan() {
 		line++
+		if err := utf8check.Line(sc.Bytes(), path, line); err != nil {
+			return nil, err
+		}
 		s := strings.TrimRight(sc.Text(), "\r")
 		if strings.TrimSpace(s) == "" {
 			continue

@@ -123,6 +123,19 @@ func TestBadFiles(t *testing.T) {
 			_, err := OpenJQaRA(ctx, writeFile(t, dir, "broken.jsonl", `{"q_id":"q",`+"\n"))
 			return err
 		}},
+		{"jqara jsonl invalid utf-8", func() error {
+			_, err := OpenJQaRA(ctx, writeFile(t, dir, "badutf8.jsonl",
+				`{"q_id":"q","question":"Q","passage_row_id":1,"label":1,"title":"t","text":"x"}`+"\n"+
+					`{"q_id":"q","question":"Q","passage_row_id":2,"label":0,"title":"t","text":"x`+"\xff"+`"}`+"\n"))
+			return err
+		}},
+		{"jqara parquet invalid utf-8", func() error {
+			r := okRow
+			r.PassageRowID = 99
+			r.Text = "x\xff"
+			_, err := OpenJQaRA(ctx, writeParquet(t, dir, "badutf8.parquet", []jqaraRow{okRow, r}))
+			return err
+		}},
 		{"jqara negative label", func() error {
 			r := okRow
 			r.Label = -1
@@ -164,6 +177,14 @@ func TestBadFiles(t *testing.T) {
 			_, err := OpenBEIR(ctx, d, "test")
 			return err
 		}},
+		{"beir qrels invalid utf-8", func() error {
+			d := filepath.Join(dir, "beir-utf8")
+			writeFile(t, d, "queries.jsonl", `{"_id":"q1","text":"Q"}`+"\n")
+			writeFile(t, d, "corpus.jsonl", `{"_id":"d1","title":"","text":"x"}`+"\n")
+			writeFile(t, d, "qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\xff\t1\n")
+			_, err := OpenBEIR(ctx, d, "test")
+			return err
+		}},
 		{"beir unknown query", func() error {
 			d := filepath.Join(dir, "beir-unknown")
 			writeFile(t, d, "queries.jsonl", `{"_id":"q1","text":"Q"}`+"\n")
@@ -199,5 +220,12 @@ func TestCanceled(t *testing.T) {
 	_, err := OpenJQaRA(ctx, writeParquet(t, t.TempDir(), "small.parquet", smallJQaRA))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestReadTRECRejectsInvalidUTF8(t *testing.T) {
+	_, err := ReadTREC(strings.NewReader("q1 0 d1 1\nq1 0 d\xff2 0\n"), "q.trec")
+	if err == nil || !strings.Contains(err.Error(), "q.trec:2: text is not valid UTF-8") {
+		t.Errorf("err %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strconv"
+
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 )
 
 // jsonlTable reads one JSON object per line. Blank lines are skipped.
@@ -59,6 +61,12 @@ func (t *jsonlTable) next(row []cell) error {
 		if err == io.EOF {
 			return io.EOF
 		}
+	}
+	// encoding/json would replace invalid bytes with U+FFFD: reject them
+	// first, like the TREC readers.
+	if err := utf8check.Line(line, t.path, t.line); err != nil {
+		ue := err.(*utf8check.Error)
+		return &rowError{file: t.path, pos: t.pos(), err: fmt.Errorf("text is %w (byte 0x%02x at column %d)", utf8check.ErrInvalid, ue.Byte, ue.Column)}
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
@@ -114,6 +122,7 @@ func decodeJSONCell(raw json.RawMessage, kind colKind, out *cell) error {
 		out.n = n
 	case kindID:
 		if raw[0] == '"' {
+			out.isInt = false
 			return json.Unmarshal(raw, &out.s)
 		}
 		n, err := strconv.ParseInt(string(raw), 10, 64)
@@ -121,6 +130,36 @@ func decodeJSONCell(raw json.RawMessage, kind colKind, out *cell) error {
 			return wrong()
 		}
 		out.s = strconv.FormatInt(n, 10)
+		out.isInt = true
+	case kindFloat:
+		f, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return wrong()
+		}
+		out.f = f
+	case kindIDList:
+		if raw[0] != '[' {
+			// a single id reads as a list of one
+			if err := decodeJSONCell(raw, kindID, out); err != nil {
+				return err
+			}
+			out.list = []string{out.s}
+			return nil
+		}
+		var l []json.RawMessage
+		if err := json.Unmarshal(raw, &l); err != nil {
+			return wrong()
+		}
+		out.list = make([]string, len(l))
+		out.isInt = true
+		for i, e := range l {
+			var c cell
+			if err := decodeJSONCell(e, kindID, &c); err != nil {
+				return fmt.Errorf("element %d: %w", i, err)
+			}
+			out.list[i] = c.s
+			out.isInt = out.isInt && c.isInt
+		}
 	case kindStringList:
 		if raw[0] != '[' {
 			return wrong()

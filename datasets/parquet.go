@@ -94,6 +94,8 @@ type colCursor struct {
 	// non-empty (the level of its repeated node); values below it stand for
 	// a null or empty list, values between it and maxDef for a null element.
 	listDef int
+	// scalarList: an id column read for a kindIDList column (a list of one).
+	scalarList bool
 
 	rg    int // next row group to open
 	pages parquet.Pages
@@ -132,8 +134,15 @@ func newColCursor(pf *parquet.File, path string, c column) (*colCursor, error) {
 		}
 		return fmt.Errorf("%s: column %q has type %s, want %s", path, c.name, shape, c.kind)
 	}
-	if c.kind == kindStringList {
-		if lc.MaxRepetitionLevel != 1 || physical != parquet.ByteArray {
+	if c.kind == kindIDList && lc.MaxRepetitionLevel == 0 &&
+		(physical == parquet.ByteArray || physical == parquet.Int32 || physical == parquet.Int64) {
+		// a single id reads as a list of one
+		cur.kind, cur.scalarList = kindID, true
+		return cur, nil
+	}
+	if c.kind == kindStringList || c.kind == kindIDList {
+		if lc.MaxRepetitionLevel != 1 || (physical != parquet.ByteArray &&
+			(c.kind == kindStringList || (physical != parquet.Int32 && physical != parquet.Int64))) {
 			return nil, wrongType()
 		}
 		// Find the definition level of the repeated node on the path.
@@ -168,6 +177,10 @@ func newColCursor(pf *parquet.File, path string, c column) (*colCursor, error) {
 		}
 	case kindID:
 		if physical != parquet.ByteArray && physical != parquet.Int32 && physical != parquet.Int64 {
+			return nil, wrongType()
+		}
+	case kindFloat:
+		if physical != parquet.Float && physical != parquet.Double && physical != parquet.Int32 && physical != parquet.Int64 {
 			return nil, wrongType()
 		}
 	}
@@ -248,7 +261,7 @@ func (c *colCursor) read(out *cell) error {
 		return errors.New("corrupt repetition levels")
 	}
 	c.i++
-	if c.kind != kindStringList {
+	if c.kind != kindStringList && c.kind != kindIDList {
 		if v.IsNull() || v.DefinitionLevel() < c.maxDef {
 			return errors.New("null value")
 		}
@@ -260,13 +273,28 @@ func (c *colCursor) read(out *cell) error {
 		case kindID:
 			if v.Kind() == parquet.ByteArray {
 				out.s = string(v.ByteArray())
+				out.isInt = false
 			} else {
 				out.s = strconv.FormatInt(intOf(v), 10)
+				out.isInt = true
+			}
+			if c.scalarList {
+				out.list = []string{out.s}
+			}
+		case kindFloat:
+			switch v.Kind() {
+			case parquet.Float:
+				out.f = float64(v.Float())
+			case parquet.Double:
+				out.f = v.Double()
+			default:
+				out.f = float64(intOf(v))
 			}
 		}
 		return nil
 	}
 	out.list = nil
+	out.isInt = c.kind == kindIDList
 	first := true
 	for {
 		if !first {
@@ -281,7 +309,12 @@ func (c *colCursor) read(out *cell) error {
 		}
 		switch d := v.DefinitionLevel(); {
 		case d == c.maxDef:
-			out.list = append(out.list, string(v.ByteArray()))
+			if v.Kind() == parquet.ByteArray {
+				out.list = append(out.list, string(v.ByteArray()))
+				out.isInt = false
+			} else {
+				out.list = append(out.list, strconv.FormatInt(intOf(v), 10))
+			}
 		case d >= c.listDef:
 			return errors.New("null element in list")
 		case !first:

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jretrieve/jretrieve/eval"
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 )
 
 // Judgment says that document DocID has relevance Rel for query QueryID.
@@ -91,6 +92,9 @@ func ReadTREC(r io.Reader, name string) (Qrels, error) {
 	line := 0
 	for sc.Scan() {
 		line++
+		if err := utf8check.Line(sc.Bytes(), name, line); err != nil {
+			return nil, err
+		}
 		f := strings.Fields(sc.Text())
 		if len(f) == 0 {
 			continue

@@ -7,6 +7,9 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 )
 
 // colKind is the type a loader expects of a column.
@@ -17,6 +20,8 @@ const (
 	kindInt                       // integer (INT32/INT64; BOOLEAN as 0/1)
 	kindID                        // identifier: string, or integer formatted in decimal
 	kindStringList                // list of strings
+	kindFloat                     // number (FLOAT/DOUBLE/INT32/INT64)
+	kindIDList                    // list of identifiers (strings, or integers in decimal)
 )
 
 func (k colKind) String() string {
@@ -27,6 +32,10 @@ func (k colKind) String() string {
 		return "an integer"
 	case kindID:
 		return "a string or integer id"
+	case kindFloat:
+		return "a number"
+	case kindIDList:
+		return "a list of strings or integers"
 	default:
 		return "a list of strings"
 	}
@@ -45,7 +54,10 @@ type column struct {
 type cell struct {
 	s    string
 	n    int64
+	f    float64
 	list []string
+	// isInt: a kindID value, or every element of a kindIDList, was an integer.
+	isInt bool
 }
 
 // table yields rows of the requested columns from a parquet or JSONL file.
@@ -105,6 +117,9 @@ func eachRow(ctx context.Context, t table, file string, ncols int, fn func(row [
 		if err != nil {
 			return n, err
 		}
+		if err := checkText(row); err != nil {
+			return n, &rowError{file: file, pos: t.pos(), err: err}
+		}
 		n++
 		if err := fn(row); err != nil {
 			var re *rowError
@@ -118,6 +133,22 @@ func eachRow(ctx context.Context, t table, file string, ncols int, fn func(row [
 		return 0, fmt.Errorf("%s: %w", file, ErrEmpty)
 	}
 	return n, nil
+}
+
+// checkText rejects text cells that are not valid UTF-8 (parquet strings
+// are raw bytes; JSONL lines are checked before decoding).
+func checkText(row []cell) error {
+	for i := range row {
+		if !utf8.ValidString(row[i].s) {
+			return fmt.Errorf("text is %w", utf8check.ErrInvalid)
+		}
+		for _, s := range row[i].list {
+			if !utf8.ValidString(s) {
+				return fmt.Errorf("text is %w", utf8check.ErrInvalid)
+			}
+		}
+	}
+	return nil
 }
 
 // ErrEmpty is returned (wrapped, naming the file) for a dataset file

@@ -160,6 +160,9 @@ func (m *MultiVector) embed(ctx context.Context, texts []string, prefix string, 
 				}
 			}
 		}
+		if err := m.l.cfg.CheckInput(b.InputIDs, b.TokenTypeIDs, b.SeqLen); err != nil {
+			return nil, nil, fmt.Errorf("embed: %w", err)
+		}
 		t, err := m.l.enc.Run(ctx, b)
 		if err != nil {
 			return nil, nil, fmt.Errorf("embed: %s: %w", m.l.cfg.Dir, err)

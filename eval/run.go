@@ -101,6 +101,36 @@ func (r *Run) Add(query, doc string, score float64) {
 	q.appendDoc(doc, score)
 }
 
+// Diff returns "" when r and o hold the same queries with the same
+// documents in the same insertion order and bit-identical scores: then
+// every metric, under every tie policy, is the same on both. Otherwise it
+// describes the first difference.
+func (r *Run) Diff(o *Run) string {
+	for _, id := range r.Queries() {
+		if !o.Has(id) {
+			return fmt.Sprintf("query %q is missing", id)
+		}
+	}
+	for _, id := range o.Queries() {
+		if !r.Has(id) {
+			return fmt.Sprintf("query %q is new", id)
+		}
+		a, b := r.query(id), o.query(id)
+		if len(a.docs) != len(b.docs) {
+			return fmt.Sprintf("query %q: %d documents, was %d", id, len(b.docs), len(a.docs))
+		}
+		for i := range a.docs {
+			if a.docs[i] != b.docs[i] {
+				return fmt.Sprintf("query %q: document %d is %q, was %q (tied scores can rank in another order)", id, i+1, b.docs[i], a.docs[i])
+			}
+			if math.Float64bits(a.scores[i]) != math.Float64bits(b.scores[i]) {
+				return fmt.Sprintf("query %q doc %q: score %v, was %v", id, a.docs[i], b.scores[i], a.scores[i])
+			}
+		}
+	}
+	return ""
+}
+
 // AddQuery registers query with no documents (an empty ranking), if absent.
 func (r *Run) AddQuery(query string) { r.getOrAdd(query) }
 

@@ -9,11 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 )
 
 // Format names a run file format.
@@ -181,8 +183,16 @@ func ReadTRECRun(r io.Reader, file, name string) (*Run, error) {
 }
 
 // WriteTRECRun writes run in TREC format: queries in code point order,
-// documents in ranx order (score descending, ties as TiesRanx), rank from 1,
-// the run name as the tag.
+// documents in insertion order, each with its rank in ranx order (score
+// descending, ties as TiesRanx) from 1, its score in the shortest form that
+// reads back to the same float64, and the run name as the tag.
+//
+// Lines keep the insertion order, not the rank order, because ranx breaks
+// ties by sorting the insertion order (an unstable quicksort): a TREC file
+// sorted by rank, read back, would rank tied documents differently (JQaRA's
+// ruri-small run went from nDCG@10 0.5359 to 0.5357). TREC readers sort by
+// score themselves (trec_eval, ranx, ReadTRECRun ignore the rank column), so
+// the file reads back as the same run.
 func WriteTRECRun(w io.Writer, run *Run) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	tag := run.name
@@ -190,7 +200,7 @@ func WriteTRECRun(w io.Writer, run *Run) error {
 		tag = "run"
 	}
 	var buf []byte
-	var order []int32
+	var order, rank []int32
 	var neg []float64
 	for _, id := range run.Queries() {
 		q := run.query(id)
@@ -203,13 +213,17 @@ func WriteTRECRun(w io.Writer, run *Run) error {
 			}
 		}
 		order, neg = rankOrder(q.docs, q.scores, TiesRanx, order, neg)
-		for rank, i := range order {
+		rank = slices.Grow(rank[:0], len(order))[:len(order)]
+		for r, i := range order {
+			rank[i] = int32(r + 1)
+		}
+		for i := range q.docs {
 			buf = buf[:0]
 			buf = append(buf, id...)
 			buf = append(buf, " Q0 "...)
 			buf = append(buf, q.docs[i]...)
 			buf = append(buf, ' ')
-			buf = strconv.AppendInt(buf, int64(rank+1), 10)
+			buf = strconv.AppendInt(buf, int64(rank[i]), 10)
 			buf = append(buf, ' ')
 			buf = strconv.AppendFloat(buf, q.scores[i], 'g', -1, 64)
 			buf = append(buf, ' ')
@@ -240,9 +254,19 @@ func trecField(s string) bool {
 // ReadJSONRun reads a ranx JSON run {"query": {"doc": score, ...}, ...},
 // keeping the document order of the file.
 func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
-	dec := json.NewDecoder(r)
+	// encoding/json replaces invalid UTF-8 with U+FFFD (a doc id "22\xff"
+	// would then match another id): the bytes are checked on the way in and
+	// rejected with their line, as the TREC readers do.
+	dec := json.NewDecoder(utf8check.NewReader(r, file))
 	dec.UseNumber()
 	errAt := func(format string, a ...any) error {
+		for _, x := range a {
+			if err, ok := x.(error); ok {
+				if ue := (*utf8check.Error)(nil); errors.As(err, &ue) {
+					return ue
+				}
+			}
+		}
 		return fmt.Errorf("%s: offset %d: %s", file, dec.InputOffset(), fmt.Sprintf(format, a...))
 	}
 	tok, err := dec.Token()
@@ -262,6 +286,9 @@ func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
 			return nil, errAt("%v", err)
 		}
 		qid := tok.(string)
+		if err := checkDecodedID(qid); err != nil {
+			return nil, errAt("query id %q: %v", qid, err)
+		}
 		if run.Has(qid) {
 			return nil, errAt("duplicate query %q", qid)
 		}
@@ -279,6 +306,9 @@ func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
 				return nil, errAt("query %q: %v", qid, err)
 			}
 			doc := tok.(string)
+			if err := checkDecodedID(doc); err != nil {
+				return nil, errAt("query %q: doc id %q: %v", qid, doc, err)
+			}
 			tok, err = dec.Token()
 			if err != nil {
 				return nil, errAt("query %q doc %q: %v", qid, doc, err)
@@ -307,12 +337,27 @@ func ReadJSONRun(r io.Reader, file, name string) (*Run, error) {
 		return nil, errAt("%v", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if ue := (*utf8check.Error)(nil); errors.As(err, &ue) {
+			return nil, ue
+		}
 		return nil, errAt("trailing data after the run object")
 	}
 	if run.Len() == 0 {
 		return nil, fmt.Errorf("%s: empty run", file)
 	}
 	return run, nil
+}
+
+// checkDecodedID rejects a JSON string holding U+FFFD: the bytes are valid
+// UTF-8 (checked on the way in), so it came from an escape of an unpaired
+// surrogate ("\udcff", what Python's json writes for undecodable bytes),
+// which encoding/json replaces silently and would merge distinct ids, or
+// from a literal replacement character, which no real id holds.
+func checkDecodedID(s string) error {
+	if strings.ContainsRune(s, utf8.RuneError) {
+		return fmt.Errorf("contains U+FFFD (an unpaired surrogate escape or replaced bytes): %w", utf8check.ErrInvalid)
+	}
+	return nil
 }
 
 // WriteJSONRun writes run as ranx JSON: queries in code point order, documents

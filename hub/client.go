@@ -189,7 +189,7 @@ func (c *Client) getJSON(ctx context.Context, u string, v any) (http.Header, err
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.dl.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, c.unreachable(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -61,7 +61,11 @@
 // $HF_HOME/token), HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE; 1/ON/YES/TRUE),
 // HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT. Offline, revisions are resolved through refs/
 // and files through snapshots/; anything missing fails with ErrNotCached.
-// When the Hub cannot be reached at all, the cache is used the same way.
+// When the Hub cannot be reached at all, the cache is used the same way;
+// what the cache cannot answer then fails with ErrUnreachable (an
+// *UnreachableError naming the endpoint and the transport error), whose
+// message says how to work offline (HF_HUB_OFFLINE, a local directory,
+// HF_ENDPOINT).
 //
 // The package never prints; progress is reported through
 // Options.Progress.

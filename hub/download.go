@@ -100,7 +100,7 @@ func (c *Client) head(ctx context.Context, repo Repo, rev, filename string) (fil
 		req.Header.Set("Accept-Encoding", "identity")
 		resp, err := hc.Do(req)
 		if err != nil {
-			return fileMeta{}, err
+			return fileMeta{}, c.unreachable(err)
 		}
 		resp.Body.Close()
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
@@ -329,7 +329,7 @@ func (c *Client) transfer(ctx context.Context, u, dst string, size int64, report
 		if stalled.Load() {
 			err = fmt.Errorf("GET %s: no answer for %v: %w", redactURL(req.URL), c.opts.ReadTimeout, err)
 		}
-		return false, retriable{err}
+		return false, retriable{c.unreachable(err)}
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {

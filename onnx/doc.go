@@ -13,8 +13,9 @@
 //
 //   - onnx/ort: ONNX Runtime through github.com/yalue/onnxruntime_go, loaded at
 //     run time (building never needs the native library). The default.
-//   - onnx/gobackend: hugot v0.7.5's pure-Go (GoMLX "simplego") backend, 7-12x
-//     slower, for machines without the native library and for tests on tiny
+//   - onnx/gobackend: hugot v0.7.5's pure-Go (GoMLX "simplego") backend,
+//     about 17x slower end to end (see its package documentation), for
+//     machines without the native library and for tests on tiny
 //     models. It lives in its own package so that only programs importing it
 //     pay its build cost.
 //

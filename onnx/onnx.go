@@ -116,7 +116,10 @@ func Open(backend, path string, opts Options) (Encoder, error) {
 	l, ok := registry[backend]
 	regMu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("%w %q (linked: %v; import github.com/jretrieve/jretrieve/onnx/gobackend for \"go\")", ErrUnknownBackend, backend, Backends())
+		if backend == "go" || backend == "ort" {
+			return nil, fmt.Errorf("%w %q: not linked into this program (linked: %v; import github.com/jretrieve/jretrieve/onnx/gobackend for \"go\", onnx/ort for \"ort\")", ErrUnknownBackend, backend, Backends())
+		}
+		return nil, fmt.Errorf("%w %q (want one of %v)", ErrUnknownBackend, backend, Backends())
 	}
 	return l(path, opts)
 }

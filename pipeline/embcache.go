@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
 	"os"
@@ -40,19 +41,29 @@ func (k CacheKey) ID() string {
 
 // EmbeddingCache is an append-only on-disk store of vectors addressed by
 // the sha256 of their text, for one CacheKey. Records are
-// [32-byte text hash][dim little-endian float32]; a truncated trailing
-// record (an interrupted write) is ignored and overwritten. It is safe for
-// concurrent use.
+// [32-byte text hash][dim little-endian float32][CRC-32C of both, little
+// endian]. A record that fails its checksum (a flipped byte on disk) is
+// dropped when the cache is opened, so its text is embedded again and
+// appended; a truncated trailing record (an interrupted write) is ignored
+// and overwritten. It is safe for concurrent use.
 type EmbeddingCache struct {
-	mu    sync.Mutex
-	key   CacheKey
-	path  string
-	f     *os.File
-	size  int64
-	index map[[32]byte][]float32
+	mu      sync.Mutex
+	key     CacheKey
+	path    string
+	f       *os.File
+	size    int64
+	index   map[[32]byte][]float32
+	dropped int
 }
 
-const cacheMagic = "JRVEC1\n"
+// cacheMagic starts a vectors.bin with checksummed records. A file of the
+// first format (JRVEC1, no checksums) cannot be verified and is rebuilt.
+const (
+	cacheMagic   = "JRVEC2\n"
+	cacheMagicV1 = "JRVEC1\n"
+)
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
 // OpenEmbeddingCache opens (or creates) the cache for key under dir.
 func OpenEmbeddingCache(dir string, key CacheKey) (*EmbeddingCache, error) {
@@ -80,15 +91,23 @@ func OpenEmbeddingCache(dir string, key CacheKey) (*EmbeddingCache, error) {
 	return c, nil
 }
 
-func (c *EmbeddingCache) recordSize() int64 { return 32 + 4*int64(c.key.Dim) }
+func (c *EmbeddingCache) recordSize() int64 { return 32 + 4*int64(c.key.Dim) + 4 }
 
 func (c *EmbeddingCache) load() error {
 	data, err := io.ReadAll(c.f)
 	if err != nil {
 		return fmt.Errorf("embedding cache %s: %w", c.path, err)
 	}
+	if len(data) >= len(cacheMagicV1) && string(data[:len(cacheMagicV1)]) == cacheMagicV1 {
+		// Unverifiable records: start over (the vectors are recomputed).
+		c.dropped = int((int64(len(data)) - int64(len(cacheMagicV1))) / (c.recordSize() - 4))
+		if err := c.f.Truncate(0); err != nil {
+			return fmt.Errorf("embedding cache %s: %w", c.path, err)
+		}
+		data = nil
+	}
 	if len(data) == 0 {
-		if _, err := c.f.Write([]byte(cacheMagic)); err != nil {
+		if _, err := c.f.WriteAt([]byte(cacheMagic), 0); err != nil {
 			return fmt.Errorf("embedding cache %s: %w", c.path, err)
 		}
 		c.size = int64(len(cacheMagic))
@@ -101,8 +120,15 @@ func (c *EmbeddingCache) load() error {
 	body := data[len(cacheMagic):]
 	n := int64(len(body)) / rs
 	vecs := make([]float32, n*int64(c.key.Dim))
+	var bad []int64
 	for i := int64(0); i < n; i++ {
 		rec := body[i*rs : (i+1)*rs]
+		payload := rec[:rs-4]
+		if crc32.Checksum(payload, crcTable) != binary.LittleEndian.Uint32(rec[rs-4:]) {
+			c.dropped++
+			bad = append(bad, i)
+			continue
+		}
 		var h [32]byte
 		copy(h[:], rec[:32])
 		v := vecs[i*int64(c.key.Dim) : (i+1)*int64(c.key.Dim)]
@@ -112,7 +138,35 @@ func (c *EmbeddingCache) load() error {
 		c.index[h] = v
 	}
 	c.size = int64(len(cacheMagic)) + n*rs // drops a torn trailing record
+	if len(bad) > 0 {
+		// Rewrite the file without the damaged records.
+		good := make([]byte, 0, c.size-int64(len(bad))*rs)
+		good = append(good, cacheMagic...)
+		prev := int64(0)
+		for _, i := range append(bad, n) {
+			good = append(good, body[prev*rs:i*rs]...)
+			prev = i + 1
+		}
+		if err := atomicfile.WriteFile(c.path, good); err != nil {
+			return fmt.Errorf("embedding cache %s: %w", c.path, err)
+		}
+		f, err := os.OpenFile(c.path, os.O_RDWR, 0o644)
+		if err != nil {
+			return fmt.Errorf("embedding cache %s: %w", c.path, err)
+		}
+		c.f.Close()
+		c.f, c.size = f, int64(len(good))
+	}
 	return nil
+}
+
+// Dropped returns the number of records found damaged (checksum mismatch)
+// or unverifiable (an old format) when the cache was opened: their texts
+// are embedded again.
+func (c *EmbeddingCache) Dropped() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dropped
 }
 
 // Len returns the number of cached vectors.
@@ -150,10 +204,12 @@ func (c *EmbeddingCache) Put(texts []string, vecs []float32) error {
 		if _, ok := c.index[h]; ok {
 			continue
 		}
+		start := len(buf)
 		buf = append(buf, h[:]...)
 		for _, x := range vecs[i*d : (i+1)*d] {
 			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
 		}
+		buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf[start:], crcTable))
 		v := make([]float32, d)
 		copy(v, vecs[i*d:(i+1)*d])
 		c.index[h] = v
@@ -196,6 +252,14 @@ func (c *EmbeddingCache) Close() error {
 // ignored when c is not nil).
 func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(context.Context, []string) ([]float32, error),
 	texts []string, chunk, workers int, progress func(done int)) ([]float32, error) {
+	out, _, err := embedCached(ctx, c, dim, fn, texts, chunk, workers, progress)
+	return out, err
+}
+
+// embedCached is EmbedCached, also returning how many of texts came from
+// the cache.
+func embedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(context.Context, []string) ([]float32, error),
+	texts []string, chunk, workers int, progress func(done int)) (_ []float32, hits int, _ error) {
 	d := dim
 	if c != nil {
 		d = c.key.Dim
@@ -214,6 +278,7 @@ func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(contex
 		}
 		where[t] = append(where[t], i)
 	}
+	hits = done
 	if progress != nil {
 		progress(done)
 	}
@@ -280,10 +345,10 @@ func EmbedCached(ctx context.Context, c *EmbeddingCache, dim int, fn func(contex
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, hits, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, hits, err
 	}
-	return out, nil
+	return out, hits, nil
 }

@@ -169,3 +169,71 @@ func TestEmbedCachedParallelMatchesSequential(t *testing.T) {
 		t.Errorf("progress ended at %d, want %d", last.Load(), len(texts))
 	}
 }
+
+// A flipped byte in vectors.bin used to be served as a vector (a metric
+// changed in the 4th decimal). Every record carries a checksum: the damaged
+// one is dropped, its text embedded again, and the others reused.
+func TestEmbeddingCacheChecksum(t *testing.T) {
+	dir := t.TempDir()
+	key := CacheKey{Model: "fake", Dim: 3}
+	c, _ := OpenEmbeddingCache(dir, key)
+	e := &countingEmbedder{}
+	texts := []string{"aa", "bbb", "c"}
+	want, err := EmbedCached(context.Background(), c, 0, e.embed, texts, 1, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	path := filepath.Join(dir, key.ID(), "vectors.bin")
+	b, _ := os.ReadFile(path)
+	rs := 32 + 4*3 + 4
+	if len(b) != len(cacheMagic)+3*rs {
+		t.Fatalf("file of %d bytes, want magic + 3 records of %d", len(b), rs)
+	}
+	// Flip one bit of a float of the second record: "bbb" (3, 'b', 1).
+	b[len(cacheMagic)+rs+32+4*1+1] ^= 0x10
+	os.WriteFile(path, b, 0o644)
+	c, err = OpenEmbeddingCache(dir, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Len() != 2 || c.Dropped() != 1 {
+		t.Errorf("damaged cache: %d vectors, %d dropped; want 2 and 1", c.Len(), c.Dropped())
+	}
+	e.n = 0
+	got, err := EmbedCached(context.Background(), c, 0, e.embed, texts, 8, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.n != 1 {
+		t.Errorf("re-embedded %d texts, want the damaged one only", e.n)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("vectors %v, want %v", got, want)
+		}
+	}
+	c.Close()
+	c, _ = OpenEmbeddingCache(dir, key)
+	defer c.Close()
+	if c.Len() != 3 || c.Dropped() != 0 {
+		t.Errorf("repaired cache: %d vectors, %d dropped; want 3 and 0", c.Len(), c.Dropped())
+	}
+}
+
+// A cache of the first format (no checksums) is unverifiable: rebuilt.
+func TestEmbeddingCacheOldFormatRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	key := CacheKey{Model: "fake", Dim: 3}
+	os.MkdirAll(filepath.Join(dir, key.ID()), 0o755)
+	rec := make([]byte, 32+12)
+	os.WriteFile(filepath.Join(dir, key.ID(), "vectors.bin"), append([]byte("JRVEC1\n"), rec...), 0o644)
+	c, err := OpenEmbeddingCache(dir, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Len() != 0 || c.Dropped() != 1 {
+		t.Errorf("old cache: %d vectors, %d dropped; want 0 and 1", c.Len(), c.Dropped())
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/jretrieve/jretrieve/analysis"
 	"github.com/jretrieve/jretrieve/bm25"
@@ -29,6 +28,8 @@ type Model struct {
 	// QueryPrefix and DocumentPrefix are the embedder's prefixes (for the
 	// cache key; the embedder applies them itself).
 	QueryPrefix, DocumentPrefix string
+	// Prompts says which prompt each role uses (embed.Model.DescribePrompts).
+	Prompts string
 	// MaxLength is the embedder's token limit (for the cache key).
 	MaxLength int
 	// Reranker scores a query's candidates directly (BM25, cross-encoders).
@@ -61,6 +62,9 @@ type ModelOptions struct {
 	// Resolve turns a catalog name into a local model directory (for
 	// example by downloading an ONNX export); nil: only directories work.
 	Resolve func(ctx context.Context, name string) (dir string, err error)
+	// ResolveDirs sends directories through Resolve too (for example to
+	// convert a local checkpoint in a non-default graph form).
+	ResolveDirs bool
 }
 
 // ErrUnknownModel is returned for a name that is neither a builtin, a
@@ -103,7 +107,7 @@ func DefaultOpener(opt ModelOptions) Opener {
 				Index: &bm25.BuildOptions{Analyzer: a}}, nil
 		}
 		dir := name
-		if st, err := os.Stat(name); err != nil || !st.IsDir() {
+		if st, err := os.Stat(name); err != nil || !st.IsDir() || (opt.ResolveDirs && opt.Resolve != nil) {
 			if opt.Resolve == nil {
 				return nil, fmt.Errorf("%w %q: not bm25, bm25-index or a model directory", ErrUnknownModel, name)
 			}
@@ -126,17 +130,7 @@ func IsCrossEncoderDir(dir string) bool {
 
 // isCrossEncoder: no sentence-transformers module chain, and a
 // classification head in config.json.
-func isCrossEncoder(cfg *modeldir.Config) bool {
-	if cfg.SentenceTransformers {
-		return false
-	}
-	for _, a := range cfg.Architectures {
-		if strings.HasSuffix(a, "ForSequenceClassification") {
-			return true
-		}
-	}
-	return cfg.NumLabels > 0
-}
+func isCrossEncoder(cfg *modeldir.Config) bool { return cfg.IsCrossEncoder() }
 
 func openDir(ctx context.Context, name, dir string, opt ModelOptions) (*Model, error) {
 	abs, _ := filepath.Abs(dir)
@@ -182,7 +176,7 @@ func openDir(ctx context.Context, name, dir string, opt ModelOptions) (*Model, e
 	}
 	p := m.Prefixes()
 	return &Model{Name: name, Identity: "embedder:" + abs + fileStamp(m.Config().ONNX), Embedder: m,
-		QueryPrefix: p.Query, DocumentPrefix: p.Document, MaxLength: m.MaxLength(), Close: m.Close}, nil
+		QueryPrefix: p.Query, DocumentPrefix: p.Document, Prompts: m.DescribePrompts(), MaxLength: m.MaxLength(), Close: m.Close}, nil
 }
 
 // fileStamp identifies a model file by size and modification time, so

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -113,6 +114,12 @@ func barPlot(rep *eval.Report, metric string) (*plot.Plot, error) {
 }
 
 func paretoPlot(pts []PlotPoint, metric string) (*plot.Plot, error) {
+	p, _, err := paretoPlotLayer(pts, metric)
+	return p, err
+}
+
+// paretoPlotLayer is paretoPlot, also returning its label layer.
+func paretoPlotLayer(pts []PlotPoint, metric string) (*plot.Plot, *labelLayer, error) {
 	p := plot.New()
 	p.Title.Text = metric + " vs throughput"
 	p.X.Label.Text = "documents scored per second (log scale)"
@@ -123,7 +130,7 @@ func paretoPlot(pts []PlotPoint, metric string) (*plot.Plot, error) {
 	ylo, yhi := math.Inf(1), math.Inf(-1)
 	for i, pt := range pts {
 		xy[i] = plotter.XY{X: pt.DocsPerSec, Y: pt.Quality}
-		labels[i] = pt.Name
+		labels[i] = shortName(pt.Name)
 		lo, hi = math.Min(lo, pt.DocsPerSec), math.Max(hi, pt.DocsPerSec)
 		ylo, yhi = math.Min(ylo, pt.Quality), math.Max(yhi, pt.Quality)
 	}
@@ -140,15 +147,9 @@ func paretoPlot(pts []PlotPoint, metric string) (*plot.Plot, error) {
 	p.Y.Min, p.Y.Max = ylo-pad, yhi+pad
 	sc, err := plotter.NewScatter(xy)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sc.GlyphStyle.Radius = vg.Points(3)
-	p.Add(sc)
-	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: labels})
-	if err != nil {
-		return nil, err
-	}
-	p.Add(lb)
 	// The Pareto front: no other model is both faster and better.
 	var front plotter.XYs
 	for i, a := range pts {
@@ -167,12 +168,43 @@ func paretoPlot(pts []PlotPoint, metric string) (*plot.Plot, error) {
 	if len(front) > 1 {
 		l, err := plotter.NewLine(front)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		l.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		p.Add(l)
+	} else {
+		front = nil
 	}
-	return p, nil
+	p.Add(sc)
+	// Labels last, laid out clear of each other, the points, the front
+	// line and the frame.
+	ll := newLabelLayer(xy, labels, front, sc.GlyphStyle.Radius)
+	p.Add(ll)
+	return p, ll, nil
+}
+
+// shortName shortens the model directories in a run name to their last
+// element for labels: "/models/ruri-small>./rr@100" -> "ruri-small>rr@100".
+func shortName(name string) string {
+	var b strings.Builder
+	tok := 0
+	flush := func(end int) {
+		t := strings.TrimRight(name[tok:end], "/")
+		if i := strings.LastIndex(t, "/"); i >= 0 {
+			t = t[i+1:]
+		}
+		b.WriteString(t)
+	}
+	for i := 0; i < len(name); i++ {
+		switch name[i] {
+		case '(', ')', ',', '>', '@':
+			flush(i)
+			b.WriteByte(name[i])
+			tok = i + 1
+		}
+	}
+	flush(len(name))
+	return b.String()
 }
 
 func sortXY(xy plotter.XYs) {

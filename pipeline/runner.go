@@ -101,26 +101,76 @@ type Options struct {
 	EmbedChunk int
 	// Progress receives progress (default: none).
 	Progress Progress
+
+	// now is the clock timings are read from (default time.Now; tests
+	// substitute one driven by fake models).
+	now func() time.Time
 }
 
 // RunInfo is one computed (or cached) run.
 type RunInfo struct {
 	Name string // canonical model expression
 	Run  *eval.Run
-	// Seconds is the compute time of this run and everything under it,
-	// Docs the number of (query, document) pairs its leaves scored; both
-	// come from the sidecar for cached runs.
+	// Seconds is the measured compute time of this run and everything
+	// under it.
 	Seconds float64
-	Docs    int
-	Cached  bool
+	// Docs is the number of (query, document) pairs the run ranks: the
+	// candidates of a rerank dataset, or the collection's documents for a
+	// retrieval. A fusion or a chain counts them once, not once per input
+	// or stage: its throughput is that of the whole pipeline.
+	Docs int
+	// Texts is the number of texts the run's embedders needed (queries and
+	// distinct documents, summed over leaves), EmbedHits how many of them
+	// came from the embedding cache instead of the model.
+	Texts, EmbedHits int
+	// CostSeconds estimates the compute time without the embedding cache:
+	// each stage's Seconds scaled by Texts/(Texts-EmbedHits), i.e. the
+	// time per uncached text applied to all texts. It is -1 (unknown) when
+	// some stage took all its embeddings from the cache, so that no model
+	// work of it was timed.
+	CostSeconds float64
+	// Cached reports that the run was loaded from Options.RunDir; its
+	// timings are those of the computation that wrote it.
+	Cached bool
 }
 
-// DocsPerSecond is the scoring throughput (0 when unknown).
-func (ri *RunInfo) DocsPerSecond() float64 {
-	if ri.Seconds <= 0 {
+// EmbedCachedFraction is the fraction of the texts the run's embedders
+// needed that came from the embedding cache (0 without embedders).
+func (ri *RunInfo) EmbedCachedFraction() float64 {
+	if ri.Texts == 0 {
 		return 0
 	}
-	return float64(ri.Docs) / ri.Seconds
+	return float64(ri.EmbedHits) / float64(ri.Texts)
+}
+
+// DocsPerSecond is the throughput on uncached model work: Docs divided by
+// CostSeconds, so that embedding-cache hits do not inflate it. It is 0
+// when unknown (CostSeconds unknown or zero).
+func (ri *RunInfo) DocsPerSecond() float64 {
+	if ri.CostSeconds <= 0 {
+		return 0
+	}
+	return float64(ri.Docs) / ri.CostSeconds
+}
+
+// stageCost is the estimated cost of one stage that ran for secs and
+// needed texts embeddings, hits of them from the cache (see CostSeconds).
+func stageCost(secs float64, texts, hits int) float64 {
+	switch {
+	case texts == 0 || hits == 0:
+		return secs
+	case hits >= texts:
+		return -1
+	}
+	return secs * float64(texts) / float64(texts-hits)
+}
+
+// addCost sums stage costs; an unknown (-1) one makes the sum unknown.
+func addCost(a, b float64) float64 {
+	if a < 0 || b < 0 {
+		return -1
+	}
+	return a + b
 }
 
 // Execute computes one run per expression on task. Models are opened once
@@ -143,6 +193,9 @@ func Execute(ctx context.Context, task Task, specs []*Spec, opt Options) ([]*Run
 	}
 	if opt.Progress == nil {
 		opt.Progress = noProgress{}
+	}
+	if opt.now == nil {
+		opt.now = time.Now
 	}
 	x := &executor{task: task, opt: opt, models: map[string]*Model{}, runs: map[string]*RunInfo{}}
 	defer x.close()
@@ -167,6 +220,23 @@ type executor struct {
 	// collection (retrieval tasks), read once on demand
 	docIDs   []string
 	docTexts []string
+	// texts embedded and embedding-cache hits since the last stage began
+	texts, hits int
+}
+
+// since is the time elapsed since start on the executor's clock.
+func (x *executor) since(start time.Time) float64 { return x.opt.now().Sub(start).Seconds() }
+
+// startStage resets the embedding counters and returns the start time.
+func (x *executor) startStage() time.Time {
+	x.texts, x.hits = 0, 0
+	return x.opt.now()
+}
+
+// stage returns the RunInfo of a stage that began at start.
+func (x *executor) stage(start time.Time, r *eval.Run, docs int) *RunInfo {
+	secs := x.since(start)
+	return &RunInfo{Run: r, Seconds: secs, Docs: docs, Texts: x.texts, EmbedHits: x.hits, CostSeconds: stageCost(secs, x.texts, x.hits)}
 }
 
 func (x *executor) close() {
@@ -199,6 +269,11 @@ type runKey struct {
 	Models     string  `json:"models,omitempty"`
 	Seconds    float64 `json:"seconds"`
 	Docs       int     `json:"docs"`
+	Texts      int     `json:"texts,omitempty"`
+	EmbedHits  int     `json:"embedding_cache_hits,omitempty"`
+	// CostSeconds is absent in sidecars written before it existed: their
+	// throughput is unknown.
+	CostSeconds *float64 `json:"cost_seconds,omitempty"`
 }
 
 // RunFileName turns an expression into a file name (without extension).
@@ -251,7 +326,11 @@ func (x *executor) loadCached(s *Spec) *RunInfo {
 		return nil
 	}
 	r.SetName(name)
-	return &RunInfo{Name: name, Run: r, Seconds: k.Seconds, Docs: k.Docs, Cached: true}
+	cost := -1.0
+	if k.CostSeconds != nil {
+		cost = *k.CostSeconds
+	}
+	return &RunInfo{Name: name, Run: r, Seconds: k.Seconds, Docs: k.Docs, Texts: k.Texts, EmbedHits: k.EmbedHits, CostSeconds: cost, Cached: true}
 }
 
 func (x *executor) depth() int {
@@ -273,7 +352,8 @@ func (x *executor) saveCached(ri *RunInfo, s *Spec) error {
 		return err
 	}
 	b, _ := json.MarshalIndent(runKey{Expression: ri.Name, Dataset: x.task.Name(), Data: x.fingerprint,
-		Depth: x.depth(), Settings: x.opt.Settings, Models: modelStamps(s), Seconds: ri.Seconds, Docs: ri.Docs}, "", "  ")
+		Depth: x.depth(), Settings: x.opt.Settings, Models: modelStamps(s), Seconds: ri.Seconds, Docs: ri.Docs,
+		Texts: ri.Texts, EmbedHits: ri.EmbedHits, CostSeconds: &ri.CostSeconds}, "", "  ")
 	return atomicfile.WriteFile(metaPath, append(b, '\n'))
 }
 
@@ -326,15 +406,21 @@ func (x *executor) fuse(ctx context.Context, s *Spec) (*RunInfo, error) {
 		}
 		runs = append(runs, ri.Run)
 		total.Seconds += ri.Seconds
-		total.Docs += ri.Docs
+		total.CostSeconds = addCost(total.CostSeconds, ri.CostSeconds)
+		total.Texts += ri.Texts
+		total.EmbedHits += ri.EmbedHits
+		// The inputs rank the same candidates: count them once.
+		total.Docs = max(total.Docs, ri.Docs)
 	}
-	start := time.Now()
+	start := x.opt.now()
 	r, err := eval.Fuse(s.Fusion.Method, runs, eval.FuseOptions{Name: s.String()})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s, err)
 	}
 	total.Run = r
-	total.Seconds += time.Since(start).Seconds()
+	secs := x.since(start)
+	total.Seconds += secs
+	total.CostSeconds = addCost(total.CostSeconds, secs)
 	return total, nil
 }
 
@@ -350,7 +436,7 @@ func (x *executor) leaf(ctx context.Context, name string) (*RunInfo, error) {
 		return nil, err
 	}
 	queries := x.task.Queries()
-	start := time.Now()
+	start := x.startStage()
 	if x.task.Rerank != nil {
 		if m.Index != nil {
 			return nil, fmt.Errorf("model %s retrieves from a collection; on the rerank dataset %s use bm25 (per-question Okapi) instead", name, x.task.Name())
@@ -369,13 +455,13 @@ func (x *executor) leaf(ctx context.Context, name string) (*RunInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &RunInfo{Run: r, Seconds: time.Since(start).Seconds(), Docs: pairs}, nil
+		return x.stage(start, r, pairs), nil
 	}
 	r, docs, err := x.retrieve(ctx, m)
 	if err != nil {
 		return nil, err
 	}
-	return &RunInfo{Run: r, Seconds: time.Since(start).Seconds(), Docs: docs}, nil
+	return x.stage(start, r, docs), nil
 }
 
 // score scores each query's candidates with m and returns the run, the
@@ -470,9 +556,16 @@ func (x *executor) embed(ctx context.Context, m *Model, role string, texts []str
 	if c != nil {
 		defer c.Close()
 	}
-	bar := x.opt.Progress.Start(fmt.Sprintf("%s embedding %s", m.Name, map[string]string{"query": "queries", "document": "documents"}[role]), len(texts))
+	label := fmt.Sprintf("%s embedding %s", m.Name, map[string]string{"query": "queries", "document": "documents"}[role])
+	if c != nil && c.Dropped() > 0 {
+		label += fmt.Sprintf(" (%d damaged or old cache records dropped, embedded again)", c.Dropped())
+	}
+	bar := x.opt.Progress.Start(label, len(texts))
 	defer bar.Done()
-	return EmbedCached(ctx, c, m.Embedder.Dim(), fn, texts, x.opt.EmbedChunk, x.opt.Workers, bar.Set)
+	vecs, hits, err := embedCached(ctx, c, m.Embedder.Dim(), fn, texts, x.opt.EmbedChunk, x.opt.Workers, bar.Set)
+	x.texts += len(texts)
+	x.hits += hits
+	return vecs, err
 }
 
 func (x *executor) scoreDense(ctx context.Context, m *Model, queries []datasets.Query, cands []candidates, scores [][]float64) error {
@@ -655,7 +748,6 @@ func (x *executor) chain(ctx context.Context, s *Spec) (*RunInfo, error) {
 	queries := x.task.Queries()
 	cands := make([]candidates, len(queries))
 	rests := make([][]string, len(queries))
-	pairs := 0
 	for i, q := range queries {
 		top, rest := topDocs(first.Run, q.ID, s.Rerank.Depth)
 		for _, id := range top {
@@ -667,14 +759,13 @@ func (x *executor) chain(ctx context.Context, s *Spec) (*RunInfo, error) {
 			cands[i].texts = append(cands[i].texts, t)
 		}
 		rests[i] = rest
-		pairs += len(top)
 	}
-	start := time.Now()
+	start := x.startStage()
 	r, err := x.score(ctx, m, queries, cands)
 	if err != nil {
 		return nil, err
 	}
-	secs := time.Since(start).Seconds()
+	st := x.stage(start, r, 0)
 	// Documents below the depth keep their first-stage order, under every reranked one.
 	for i, q := range queries {
 		low := 0.0
@@ -688,7 +779,9 @@ func (x *executor) chain(ctx context.Context, s *Spec) (*RunInfo, error) {
 			r.Add(q.ID, id, low-1-float64(j))
 		}
 	}
-	return &RunInfo{Run: r, Seconds: first.Seconds + secs, Docs: first.Docs + pairs}, nil
+	// The second stage reranks candidates the first already counted.
+	return &RunInfo{Run: r, Seconds: first.Seconds + st.Seconds, Docs: first.Docs, Texts: first.Texts + st.Texts,
+		EmbedHits: first.EmbedHits + st.EmbedHits, CostSeconds: addCost(first.CostSeconds, st.CostSeconds)}, nil
 }
 
 // textLookup returns a function giving the text of document id for query i.

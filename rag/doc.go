@@ -37,8 +37,12 @@
 //	bm25.idx          the bm25 index file
 //	embeddings.npy    float32 (documents x dim), readable by numpy / FAISS
 //
-// Each file is written to a temporary file and renamed; the manifest goes
-// last. Open reads the directory back without re-embedding, verifies every
+// Save takes a writer lock (LockDir: an flock on ".NAME.lock" beside the
+// directory; a second writer fails with ErrLocked), writes the complete
+// store into a new directory beside it and swaps that in (renameat2
+// RENAME_EXCHANGE on Linux), so a reader sees the previous store or the new
+// one, never a mix; an existing directory holding anything else is refused.
+// Open reads the directory back without re-embedding, verifies every
 // file against the manifest (ErrCorrupt), and compares the stored settings
 // with the embedder and analysis options it is given: a different model
 // (weights fingerprint), dimension, query or document prefix, maximum

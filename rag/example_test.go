@@ -42,9 +42,9 @@ func ExampleStore_BM25() {
 		fmt.Printf("%s %.4f %s\n", h.ID, h.Score, h.Meta["file"])
 	}
 	// Output:
-	// fuji 3.8973 fuji.txt
-	// kita 2.3392 kita.txt
-	// everest 1.8769 everest.txt
+	// fuji 3.8360 fuji.txt
+	// kita 2.3074 kita.txt
+	// everest 1.9877 everest.txt
 }
 
 // A hybrid pipeline: BM25 and a dense index fused by reciprocal rank
@@ -79,9 +79,9 @@ func ExampleRerank() {
 		fmt.Printf("%s %.4f\n", h.ID, h.Score)
 	}
 	// Output:
-	// fuji 0.9863
-	// everest 0.7783
-	// kita 0.7323
+	// fuji 0.9280
+	// everest 0.8472
+	// kita 0.6902
 }
 
 // Saving a store and opening it again: the vectors are read back, not

@@ -9,16 +9,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jretrieve/jretrieve/analysis"
 	"github.com/jretrieve/jretrieve/bm25"
 	"github.com/jretrieve/jretrieve/embed"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 	"github.com/jretrieve/jretrieve/vecsim"
 )
 
@@ -185,6 +188,9 @@ func embedAll(ctx context.Context, e embed.Embedder, docs []Document, batch int,
 		if len(v) != len(texts)*dim {
 			return nil, fmt.Errorf("rag: embedder returned %d values for %d documents of dimension %d", len(v), len(texts), dim)
 		}
+		if r, c, bad := firstNonFinite(v, dim); bad {
+			return nil, fmt.Errorf("rag: the embedder returned a non-finite vector for document %q (component %d is %v): refusing to index it", ids[r], c, v[r*dim+c])
+		}
 		if err := flat.AddBatch(ids, vecsim.Matrix{Rows: len(texts), Dim: dim, Data: v}); err != nil {
 			return nil, fmt.Errorf("rag: %w", err)
 		}
@@ -193,6 +199,18 @@ func embedAll(ctx context.Context, e embed.Embedder, docs []Document, batch int,
 		}
 	}
 	return flat, nil
+}
+
+// firstNonFinite returns the row and component of the first NaN or
+// infinite value of the rows of dim values in v. Such a vector scores NaN
+// (dropped from every result list without a word) or ±Inf.
+func firstNonFinite(v []float32, dim int) (row, comp int, bad bool) {
+	for i, x := range v {
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			return i / dim, i % dim, true
+		}
+	}
+	return 0, 0, false
 }
 
 func cloneDocs(docs []Document) []Document {
@@ -260,19 +278,54 @@ func (s *Store) checkInfo(got ModelInfo) error {
 }
 
 // Save writes the store into dir (created if needed): documents.jsonl,
-// bm25.idx, embeddings.npy and manifest.json. Every file is written to a
-// temporary file in dir and renamed into place; the manifest, which records
-// the size and sha256 of the others, is renamed last, so a reader never
-// accepts a half-written store. Files of a previous store that the new one
-// lacks are removed.
+// bm25.idx, embeddings.npy and manifest.json. It takes the directory's
+// writer lock (LockDir; a second writer fails with ErrLocked), writes the
+// complete store into a new directory beside dir, and then swaps it in
+// (atomically on Linux), so that a reader (Open) sees the previous store
+// or the new one, never a mix. An existing dir must hold nothing but a
+// store: it is replaced as a whole.
 func (s *Store) Save(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	l, err := LockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	return s.SaveLocked(l)
+}
+
+// SaveLocked is Save under a lock already taken with LockDir.
+func (s *Store) SaveLocked(l *DirLock) (err error) {
+	dir := l.dir
+	if s.flat != nil {
+		for i := range s.flat.Len() {
+			v := s.flat.Vector(i)
+			if _, c, bad := firstNonFinite(v, len(v)); bad {
+				return fmt.Errorf("rag: document %q: embedding component %d is %v: refusing to write a non-finite vector", s.docs[i].ID, c, v[c])
+			}
+		}
+	}
+	exists, err := checkReplaceable(dir)
+	if err != nil {
+		return err
+	}
+	cleanStale(dir)
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return fmt.Errorf("rag: %w", err)
+	}
+	swapped := false
+	defer func() {
+		if !swapped {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
 		return fmt.Errorf("rag: %w", err)
 	}
 	man := s.man
 	man.Files = nil
 	add := func(name string, write func(io.Writer) error) error {
-		fi, err := writeFileAtomic(dir, name, write)
+		fi, err := writeFileAtomic(tmp, name, write)
 		if err != nil {
 			return err
 		}
@@ -307,7 +360,7 @@ func (s *Store) Save(dir string) error {
 			return err
 		}
 	}
-	if _, err := writeFileAtomic(dir, ManifestFile, func(w io.Writer) error {
+	if _, err := writeFileAtomic(tmp, ManifestFile, func(w io.Writer) error {
 		b, err := json.MarshalIndent(man, "", "  ")
 		if err != nil {
 			return err
@@ -317,14 +370,11 @@ func (s *Store) Save(dir string) error {
 	}); err != nil {
 		return err
 	}
-	for _, name := range []string{BM25File, EmbeddingsFile} {
-		if man.file(name) == nil {
-			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("rag: %w", err)
-			}
-		}
+	if err := syncDir(tmp); err != nil {
+		return fmt.Errorf("rag: %w", err)
 	}
-	return nil
+	swapped = true
+	return swapIn(tmp, dir, exists)
 }
 
 func (m *Manifest) file(name string) *FileInfo {
@@ -376,9 +426,42 @@ type OpenOptions struct {
 // Open reads a store saved by Save. Nothing is re-embedded: the vectors
 // come from embeddings.npy. Every data file is checked against the size
 // and sha256 in the manifest, and the documents against the indexes' ids.
+// All files are read through one handle on the directory: when a writer
+// replaces the store meanwhile, Open reads the new one from the start, so
+// it returns the old store or the new one, never a mix.
 func Open(ctx context.Context, dir string, opt OpenOptions) (*Store, error) {
+	for attempt := 1; ; attempt++ {
+		s, retry, err := openOnce(ctx, dir, opt)
+		if err == nil || !retry || attempt == 20 || ctx.Err() != nil {
+			return s, err
+		}
+		time.Sleep(time.Duration(attempt) * time.Millisecond)
+	}
+}
+
+// openOnce reads the store; retry reports that dir was replaced (or was
+// briefly missing) during the read.
+func openOnce(ctx context.Context, dir string, opt OpenOptions) (_ *Store, retry bool, err error) {
 	mpath := filepath.Join(dir, ManifestFile)
-	b, err := os.ReadFile(mpath)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		// Outside Linux a Save swaps the directory with two renames.
+		return nil, errors.Is(err, os.ErrNotExist), fmt.Errorf("rag: open index: %w", err)
+	}
+	defer root.Close()
+	defer func() {
+		if err != nil {
+			here, e1 := root.Stat(".")
+			now, e2 := os.Stat(dir)
+			retry = e1 != nil || e2 != nil || !os.SameFile(here, now)
+		}
+	}()
+	s, err := openRoot(ctx, root, dir, mpath, opt)
+	return s, false, err
+}
+
+func openRoot(ctx context.Context, root *os.Root, dir, mpath string, opt OpenOptions) (*Store, error) {
+	b, err := root.ReadFile(ManifestFile)
 	if err != nil {
 		return nil, fmt.Errorf("rag: open index: %w", err)
 	}
@@ -411,9 +494,9 @@ func Open(ctx context.Context, dir string, opt OpenOptions) (*Store, error) {
 	read := func(name string) ([]byte, error) {
 		fi := man.file(name)
 		path := filepath.Join(dir, name)
-		data, err := os.ReadFile(path)
+		data, err := root.ReadFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("rag: %w", err)
+			return nil, fmt.Errorf("rag: %s: %w", path, err)
 		}
 		if int64(len(data)) != fi.Size {
 			return nil, fmt.Errorf("rag: %s: %w: %d bytes, the manifest says %d", path, ErrCorrupt, len(data), fi.Size)
@@ -465,6 +548,9 @@ func Open(ctx context.Context, dir string, opt OpenOptions) (*Store, error) {
 		if m.Rows != len(s.docs) || m.Dim != man.Model.Dim {
 			return nil, fmt.Errorf("rag: %s: %w: shape (%d, %d), want (%d, %d)", path, ErrCorrupt, m.Rows, m.Dim, len(s.docs), man.Model.Dim)
 		}
+		if r, c, bad := firstNonFinite(m.Data, m.Dim); bad {
+			return nil, fmt.Errorf("rag: %s: %w: row %d (document %q) component %d is %v", path, ErrCorrupt, r, s.docs[r].ID, c, m.Data[r*m.Dim+c])
+		}
 		ids := make([]string, len(s.docs))
 		for i, d := range s.docs {
 			ids[i] = d.ID
@@ -512,6 +598,9 @@ func parseDocs(data []byte, path string) ([]Document, error) {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			return nil, fmt.Errorf("rag: %s:%d: %w: missing final newline", path, line, ErrCorrupt)
+		}
+		if err := utf8check.Line(data[:i], path, line); err != nil {
+			return nil, fmt.Errorf("rag: %w: %w", ErrCorrupt, err)
 		}
 		var d Document
 		dec := json.NewDecoder(bytes.NewReader(data[:i]))

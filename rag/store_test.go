@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -306,6 +307,13 @@ func TestStoreCorrupt(t *testing.T) {
 		{"flipped vector byte", rag.EmbeddingsFile, flip, false, "embeddings.npy: corrupt index directory: sha256"},
 		{"truncated documents", rag.DocumentsFile, func(b []byte) []byte { return b[:len(b)-10] }, false, "documents.jsonl: corrupt index directory"},
 		{"bad json line", rag.DocumentsFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"id":"biwa"`), []byte(`"id":biwa`), 1) }, true, "documents.jsonl:2:"},
+		{"NaN vector", rag.EmbeddingsFile, func(b []byte) []byte { copy(b[len(b)-4:], []byte{0, 0, 0xc0, 0x7f}); return b }, true, "embeddings.npy: corrupt index directory: row 7"},
+		{"Inf vector", rag.EmbeddingsFile, func(b []byte) []byte { copy(b[len(b)-4:], []byte{0, 0, 0x80, 0xff}); return b }, true, "is -Inf"},
+		{"invalid UTF-8 text", rag.DocumentsFile, func(b []byte) []byte {
+			i := bytes.IndexByte(b, '\n') + 1
+			j := i + bytes.Index(b[i:], []byte(`"text":"`)) + len(`"text":"`)
+			return append(append(append([]byte{}, b[:j]...), 0xff), b[j:]...)
+		}, true, "documents.jsonl:2: text is not valid UTF-8 (byte 0xff"},
 		{"duplicate id", rag.DocumentsFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"id":"biwa"`), []byte(`"id":"fuji"`), 1) }, true, `id "fuji" repeats line 1`},
 		{"renamed id", rag.DocumentsFile, func(b []byte) []byte { return bytes.Replace(b, []byte(`"id":"biwa"`), []byte(`"id":"lake"`), 1) }, true, `document 1 has id "biwa", the corpus "lake"`},
 		{"dropped document", rag.DocumentsFile, func(b []byte) []byte { return b[bytes.IndexByte(b, '\n')+1:] }, true, "7 documents, the manifest says 8"},
@@ -358,5 +366,27 @@ func TestEmptyStore(t *testing.T) {
 	hits, err := rag.Fuse(rag.RRF, bm, dn).Retrieve(ctx, "山", 3)
 	if err != nil || len(hits) != 0 {
 		t.Errorf("empty store: %v %v", hits, err)
+	}
+}
+
+// nanDoc embeds the document with id index 3 as NaN.
+type nanDoc struct{ *ragtest.HashEmbedder }
+
+func (n nanDoc) EmbedDocuments(ctx context.Context, texts []string) ([]float32, error) {
+	v, err := n.HashEmbedder.EmbedDocuments(ctx, texts)
+	if err == nil && len(texts) > 3 {
+		v[3*n.Size+1] = float32(math.NaN())
+	}
+	return v, err
+}
+
+// A non-finite vector would score NaN and drop out of every result list
+// without a word: Build refuses it (and Open refuses one in embeddings.npy,
+// see TestStoreCorrupt).
+func TestBuildRejectsNonFiniteVectors(t *testing.T) {
+	_, err := rag.Build(context.Background(), passages, rag.BuildOptions{Embedder: nanDoc{ragtest.New(16)}, NoBM25: true})
+	want := fmt.Sprintf("non-finite vector for document %q (component 1 is NaN)", passages[3].ID)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err %v, want %q", err, want)
 	}
 }

@@ -30,7 +30,7 @@
 // are split out first; do_lower_case lower-cases the rest (as
 // PreTrainedTokenizer.tokenize does, before MeCab); MecabTokenizer applies
 // NFKC (mecab_kwargs.normalize_text) and MeCab with mecab_kwargs.mecab_dic
-// ("unidic_lite" = UniDic 2.1.2, "ipadic") through package analysis, or
+// ("unidic_lite" = unidic-lite 1.0.8, "ipadic") through package analysis, or
 // any WordSplitter given in Options; surfaces are lower-cased unless in
 // never_split; WordPiece is greedy longest-match with "##" continuations,
 // [UNK] for a word that cannot be pieced or is longer than 100 characters.
@@ -46,15 +46,17 @@
 // normalizers Sequence, NFC, NFD, NFKC, NFKD, Lowercase, StripAccents,
 // Strip, Prepend, Replace, BertNormalizer and Precompiled (the
 // SentencePiece charsmap, applied per grapheme with the shortest match, as
-// tokenizers does); pre-tokenizers Sequence, Metaspace (prepend_scheme
-// always/first/never, split), ByteLevel, WhitespaceSplit, Whitespace,
-// BertPreTokenizer, Digits; models Unigram (Viterbi in float64, fused
+// tokenizers does, offsets included); pre-tokenizers Sequence, Metaspace
+// (prepend_scheme always/first/never, split), ByteLevel, WhitespaceSplit,
+// Whitespace, BertPreTokenizer, Digits, Split (regexes with Oniguruma's
+// Unicode \s, \d, \w);  models Unigram (Viterbi in float64, fused
 // unknowns, byte fallback), BPE (merge ranks, continuing_subword_prefix,
 // end_of_word_suffix, fuse_unk, byte fallback, ignore_merges) and
 // WordPiece; post-processors TemplateProcessing, BertProcessing,
 // RobertaProcessing, ByteLevel, Sequence. For LlamaTokenizer(Fast) the
-// template comes from add_bos_token / add_eos_token, as
-// LlamaTokenizerFast.update_post_processor does.
+// template comes from add_bos_token / add_eos_token when
+// tokenizer_config.json sets either (or tokenizer.json has no
+// post-processor), as transformers 5 does; otherwise tokenizer.json's stands.
 //
 // SentencePiece with fairseq ids (GLuCoSE-base-ja v1/v2, XLM-R without
 // tokenizer.json): <s>=0 <pad>=1 </s>=2 <unk>=3, piece id + 1 otherwise,
@@ -80,31 +82,69 @@
 // right-pad a batch to its longest row, a bucket or a fixed length, as
 // row-major [Rows, Cols] slices.
 //
+// Long texts: the MeCab families (BertJapanese with word_tokenizer_type
+// mecab, and the character word tokenizer) read, normalise and segment
+// only what a right-truncated encoding keeps. The chunk is lower-cased
+// (per character) and NFKC-normalised up to its last normalisation
+// boundary within the first c bytes, and MeCab gives the words every
+// text starting with that prefix shares
+// (analysis.Analyzer.WakatiPrefixFunc: it stops before the first
+// dictionary look-up that reads to the end of the prefix); c starts at
+// 16*budget+256 bytes and grows 4x until budget+1 pieces come out. A pair
+// segments one text in full and the other up to max(n1, budget)+1
+// pieces, which gives the same longest_first cut (TestPairPrefixBound
+// checks every length up to 60). The result is identical to segmenting
+// everything (TestEncodeSegmentsOnlyWhatIsKept, with characters that NFKC
+// composes and lower-casing lengthens near every cut). The other
+// families tokenize the whole text before cutting: their normalizers
+// (precompiled charsmaps, Replace) and pre-tokenizers give no cut point
+// that is provably safe in general.
+//
 // # Fidelity checks (tests)
 //
 //   - spm: identical pieces and ids to python3-sentencepiece 0.1.97 on 3,005
 //     sentences for four trained models (unigram and BPE, nmt_nfkc, nfkc and
 //     identity normalization, byte fallback, unknown characters, user
 //     defined symbols); spm/testdata/gen.py regenerates them.
-//   - BertJapanese WordPiece over the real bert-base-japanese-v3 vocabulary
-//     (../shared, skipped when absent): hand-checked cases.
+//   - BertJapanese over the real bert-base-japanese-v3 and
+//     bert-large-japanese-v2 files (../shared, skipped when absent):
+//     TestBertJapaneseReference compares ids with transformers 5.25.0's
+//     BertJapaneseTokenizer (AutoTokenizer, fugashi 1.5.2 + unidic-lite
+//     1.0.8), wordpiece and character subwords and wordpiece with
+//     do_lower_case, on 2,954 lines
+//     (manpages-ja prose, the embedded sample, adversarial strings;
+//     scripts/reference/bertjapanese.py): all identical, as on all 130,423
+//     manpages-ja prose lines (2.3 million wordpiece ids, 3.7 million
+//     character ids) when run with JRETRIEVE_SEGREF_FULL.
 //   - LINE path: golden output of the transformers reference logic run with
 //     Google's sentencepiece (testdata/gen_line.py).
-//   - tokenizer.json: a Unigram+Precompiled conversion of an spm model
-//     against sentencepiece, and hand-derived tiny BPE, WordPiece, Unigram,
-//     ByteLevel and Llama files; the slow BertTokenizer and the fast
-//     tokenizer.json agree on 3,005 texts when the benchmark model is cached.
+//   - tokenizer.json: seven files built with tokenizers 0.23.3 or converted
+//     from SentencePiece models by transformers 5.25 AutoTokenizer (XLM-R:
+//     Precompiled + Metaspace + Unigram; Llama legacy and not, add_bos and
+//     add_eos; Unigram byte_fallback with NFKC/Strip/Replace/Split and
+//     Metaspace never/first; WordPiece with BertNormalizer; byte-level BPE)
+//     give identical ids and byte offsets on 929 texts (manpages-ja prose,
+//     the embedded sample, adversarial strings) and 60 pairs each
+//     (testdata/ref, scripts/reference/tokenizers_reference.py); a
+//     Unigram+Precompiled conversion of an spm model against sentencepiece,
+//     and hand-derived tiny BPE, WordPiece, Unigram, ByteLevel and Llama
+//     files; the slow BertTokenizer and the fast tokenizer.json agree on
+//     3,005 texts when the benchmark model is cached (except on unassigned
+//     code points, which Python's BERT drops and tokenizers keeps).
 //   - fuzz targets: no panic, ids inside the vocabulary, len <= maxLen.
 //
 // # Known differences
 //
-// MeCab segmentation is package analysis's (UniDic 2.1.2 from kagome-dict,
-// which keeps the single-character numeral and alphabet entries that
-// unidic-lite deleted); for mecab_dic "unidic_lite" the word splitter
-// re-joins the ASCII digit and letter runs those entries split ("2 0 2 4"
-// -> "2024", as the vocabulary's whole-word "2024", "AI", "10" show),
-// an approximation of the lattice without them. Invalid UTF-8, which Python strings cannot hold,
-// is replaced by U+FFFD in the MeCab families. XLMRobertaTokenizer
+// MeCab segmentation is package analysis's (for mecab_dic "unidic_lite":
+// unidic-lite exactly, see analysis.Uni). Invalid UTF-8, which Python
+// strings cannot hold, is replaced by U+FFFD in the MeCab families.
+// Encoding.TypeIDs of a BertJapanese pair are BERT's (0 for the first
+// text, 1 for the second), as transformers gives them when asked
+// (TestBertJapanesePairsReference); transformers 5 no longer returns them
+// by default for BertJapaneseTokenizer (its model_input_names are
+// input_ids and attention_mask, unlike BertTokenizer and transformers 4),
+// so a transformers 5 caller feeding tokenizer(a, b) to a model gets
+// all-zero type ids. XLMRobertaTokenizer
 // directories without tokenizer.json are tokenized as the slow tokenizer;
 // AutoTokenizer would convert them to a fast one, which may differ on
 // trailing whitespace and combining marks.

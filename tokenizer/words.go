@@ -2,7 +2,6 @@ package tokenizer
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/jretrieve/jretrieve/analysis"
 )
@@ -13,6 +12,25 @@ type WordSplitter interface {
 	Wakati(text string) []string
 }
 
+// WordStreamer is optionally implemented by a WordSplitter that can hand
+// its words over one at a time: WakatiFunc calls yield with the words of
+// Wakati(text) in order and stops when yield returns false, without
+// segmenting the rest of the text where it can. Encode uses it to segment
+// only as much of a long text as the model's max length keeps
+// (*analysis.Analyzer implements it).
+type WordStreamer interface {
+	WakatiFunc(text string, yield func(string) bool) error
+}
+
+// PrefixWordStreamer is optionally implemented by a WordStreamer:
+// WakatiPrefixFunc calls yield with the words that Wakati gives for every
+// text starting with prefix, in order (see
+// analysis.Analyzer.WakatiPrefixFunc), so that a long text need not be
+// read, normalised or segmented beyond what is kept.
+type PrefixWordStreamer interface {
+	WakatiPrefixFunc(prefix string, yield func(string) bool) error
+}
+
 // WordSplitterFunc adapts a function to WordSplitter.
 type WordSplitterFunc func(string) []string
 
@@ -20,9 +38,10 @@ type WordSplitterFunc func(string) []string
 func (f WordSplitterFunc) Wakati(s string) []string { return f(s) }
 
 // NewWordSplitter returns the MeCab word splitter for a mecab_dic value of
-// tokenizer_config.json: "unidic_lite" (UniDic 2.1.2) or "ipadic" (IPADIC
-// 2.7.0), both through package analysis. It may be replaced to plug
-// another segmenter; the result must be safe for concurrent use.
+// tokenizer_config.json: "unidic_lite" (unidic-lite 1.0.8, analysis.Uni)
+// or "ipadic" (IPADIC 2.7.0), both through package analysis. It may be
+// replaced to plug another segmenter; the result must be safe for
+// concurrent use.
 var NewWordSplitter = defaultWordSplitter
 
 func defaultWordSplitter(dic string) (WordSplitter, error) {
@@ -39,59 +58,5 @@ func defaultWordSplitter(dic string) (WordSplitter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dic == "unidic_lite" {
-		return WordSplitterFunc(func(s string) []string { return mergeLiteRuns(s, a.Wakati(s)) }), nil
-	}
 	return a, nil
-}
-
-// mergeLiteRuns emulates unidic-lite's deletion of the single-character
-// numeral and alphabet entries of UniDic 2.1.2. Without them MeCab can
-// only cover such a character with char.def's grouped unknown word, which
-// spans the rest of the run of ASCII digits (or ASCII letters) from there:
-// where the full dictionary gives "2 0 2 4" or "A I", unidic-lite gives
-// "2024" and "AI". So a single-character digit or letter word absorbs the
-// following adjacent (no gap in the text) words of the same class.
-func mergeLiteRuns(text string, words []string) []string {
-	if len(words) < 2 {
-		return words
-	}
-	class := func(w string) int {
-		c := 0
-		for i := 0; i < len(w); i++ {
-			var k int
-			switch b := w[i]; {
-			case b >= '0' && b <= '9':
-				k = 1
-			case b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z':
-				k = 2
-			default:
-				return 0
-			}
-			if c != 0 && k != c {
-				return 0
-			}
-			c = k
-		}
-		return c
-	}
-	out := make([]string, 0, len(words))
-	pos, prevEnd, runStart, runClass, merging := 0, -1, 0, 0, false
-	for _, w := range words {
-		i := strings.Index(text[pos:], w)
-		if i < 0 {
-			return words // not substrings of text: leave untouched
-		}
-		b, e := pos+i, pos+i+len(w)
-		pos = e
-		c := class(w)
-		if merging && c != 0 && c == runClass && b == prevEnd {
-			out[len(out)-1] = text[runStart:e]
-			prevEnd = e
-			continue
-		}
-		out = append(out, w)
-		runStart, runClass, prevEnd, merging = b, c, e, c != 0 && len(w) == 1
-	}
-	return out
 }

@@ -105,6 +105,35 @@ w("\tVMOVSS X0, (BX)")
 w("\tVZEROUPPER")
 w("\tRET\n")
 
+w("// func kernPanelQ8AVX512(qs *[8]*float32, dp *float32, dim int, out *float32)")
+w("// Scores 8 queries (plain [k] layout each) against one panel of 16 documents ([k][16]):")
+w("// out[q*16+j], one FMA chain per (query, doc) over ascending k, the per-score order of")
+w("// kernSingleAVX512. Used to re-score candidates of many queries in the same panel.")
+w("TEXT ·kernPanelQ8AVX512(SB), NOSPLIT, $0-32")
+w("\tMOVQ qs+0(FP), AX")
+qregs = ["R8", "R9", "R10", "R11", "R12", "R13", "SI", "DX"]
+for i, r in enumerate(qregs):
+    w(f"\tMOVQ {8*i}(AX), {r}")
+w("\tMOVQ dp+8(FP), DI")
+w("\tMOVQ dim+16(FP), CX")
+w("\tXORQ BX, BX")
+for i in range(8):
+    w(f"\tVXORPS Z{i}, Z{i}, Z{i}")
+w("ploop:")
+w("\tVMOVUPS (DI), Z16")
+for i, r in enumerate(qregs):
+    w(f"\tVBROADCASTSS ({r})(BX*1), Z{17+i}")
+    w(f"\tVFMADD231PS Z16, Z{17+i}, Z{i}")
+w("\tADDQ $4, BX")
+w("\tADDQ $64, DI")
+w("\tDECQ CX")
+w("\tJNZ ploop")
+w("\tMOVQ out+24(FP), AX")
+for i in range(8):
+    w(f"\tVMOVUPS Z{i}, {64*i}(AX)")
+w("\tVZEROUPPER")
+w("\tRET\n")
+
 w("// func dotAccumAVX512(a, b *float32, n int, acc *[64]float32)")
 w("// n is a positive multiple of 64; acc (output only) = the 64 partial sums, element i")
 w("// fused-multiply-added into lane i%64 starting from +0.")

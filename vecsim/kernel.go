@@ -173,3 +173,31 @@ func dotSeq(a, b []float32) float32 {
 	}
 	return s
 }
+
+// kernPanelQ8 scores up to 8 queries (plain layout; nil entries are
+// skipped) against one panel of 16 documents: out[q][j] =
+// sum_k qs[q][k]*dp[k*16+j], one FMA chain per score in ascending k, the
+// same bits as kernSingle and kernTile give for that (query, document).
+var kernPanelQ8 = kernPanelQ8Generic
+
+// rescorePanels selects how Int8Index re-scores candidates: by panel with
+// kernPanelQ8 (where it has an assembly kernel), or by 64-document block
+// with kernSingle. Both give the same bits.
+var rescorePanels = false
+
+func kernPanelQ8Generic(qs *[8][]float32, dp []float32, dim int, out *[8][panelW]float32) {
+	dp = dp[:panelW*dim]
+	for q, v := range qs {
+		if v == nil {
+			continue
+		}
+		var acc [panelW]float32
+		for k, x := range v[:dim] {
+			d := dp[k*panelW : k*panelW+panelW : k*panelW+panelW]
+			for l := range acc {
+				acc[l] = fma32(x, d[l], acc[l])
+			}
+		}
+		out[q] = acc
+	}
+}

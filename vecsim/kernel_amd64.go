@@ -17,6 +17,9 @@ func kernTileAVX512(qp, dp *float32, dim int, tile *float32, rowmax *float32)
 func kernSingleAVX512(q, dp *float32, dim int, tile *float32, rowmax *float32)
 
 //go:noescape
+func kernPanelQ8AVX512(qs *[8]*float32, dp *float32, dim int, out *float32)
+
+//go:noescape
 func dotAccumAVX512(a, b *float32, n int, acc *[dotLanes]float32)
 
 //go:noescape
@@ -90,6 +93,9 @@ func init() {
 			continue
 		}
 		kernTile, kernSingle, accelerated = k.kernTile, k.kernSingle, k.name
+		if k.name != "avx2" {
+			kernPanelQ8, rescorePanels = kernPanelQ8Asm512, true
+		}
 		dotLevel = 2
 		if k.name == "avx2" {
 			dotLevel = 1
@@ -134,6 +140,38 @@ func kernTileAsm512(qp, dp []float32, dim int, tile *[tileLen]float32, rowmax *[
 	_ = qp[kernQ*dim-1]
 	_ = dp[blockDocs*dim-1]
 	kernTileAVX512(&qp[0], &dp[0], dim, &tile[0], &rowmax[0])
+}
+
+// kernPanelQ8Asm512 runs kernPanelQ8AVX512; empty query slots reuse the
+// first query's pointer and their scores are discarded.
+func kernPanelQ8Asm512(qs *[8][]float32, dp []float32, dim int, out *[8][panelW]float32) {
+	var ps [8]*float32
+	first := -1
+	for i, q := range qs {
+		if q != nil {
+			_ = q[dim-1]
+			ps[i] = &q[0]
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	if first < 0 {
+		return
+	}
+	for i := range ps {
+		if ps[i] == nil {
+			ps[i] = ps[first]
+		}
+	}
+	_ = dp[panelW*dim-1]
+	var tmp [8][panelW]float32
+	kernPanelQ8AVX512(&ps, &dp[0], dim, &tmp[0][0])
+	for i, q := range qs {
+		if q != nil {
+			out[i] = tmp[i]
+		}
+	}
 }
 
 func kernSingleAsm512(q, dp []float32, dim int, tile *[blockDocs]float32, rowmax *float32) {

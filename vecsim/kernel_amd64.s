@@ -234,6 +234,65 @@ sloop:
 	VZEROUPPER
 	RET
 
+// func kernPanelQ8AVX512(qs *[8]*float32, dp *float32, dim int, out *float32)
+// Scores 8 queries (plain [k] layout each) against one panel of 16 documents ([k][16]):
+// out[q*16+j], one FMA chain per (query, doc) over ascending k, the per-score order of
+// kernSingleAVX512. Used to re-score candidates of many queries in the same panel.
+TEXT ·kernPanelQ8AVX512(SB), NOSPLIT, $0-32
+	MOVQ qs+0(FP), AX
+	MOVQ 0(AX), R8
+	MOVQ 8(AX), R9
+	MOVQ 16(AX), R10
+	MOVQ 24(AX), R11
+	MOVQ 32(AX), R12
+	MOVQ 40(AX), R13
+	MOVQ 48(AX), SI
+	MOVQ 56(AX), DX
+	MOVQ dp+8(FP), DI
+	MOVQ dim+16(FP), CX
+	XORQ BX, BX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+ploop:
+	VMOVUPS (DI), Z16
+	VBROADCASTSS (R8)(BX*1), Z17
+	VFMADD231PS Z16, Z17, Z0
+	VBROADCASTSS (R9)(BX*1), Z18
+	VFMADD231PS Z16, Z18, Z1
+	VBROADCASTSS (R10)(BX*1), Z19
+	VFMADD231PS Z16, Z19, Z2
+	VBROADCASTSS (R11)(BX*1), Z20
+	VFMADD231PS Z16, Z20, Z3
+	VBROADCASTSS (R12)(BX*1), Z21
+	VFMADD231PS Z16, Z21, Z4
+	VBROADCASTSS (R13)(BX*1), Z22
+	VFMADD231PS Z16, Z22, Z5
+	VBROADCASTSS (SI)(BX*1), Z23
+	VFMADD231PS Z16, Z23, Z6
+	VBROADCASTSS (DX)(BX*1), Z24
+	VFMADD231PS Z16, Z24, Z7
+	ADDQ $4, BX
+	ADDQ $64, DI
+	DECQ CX
+	JNZ ploop
+	MOVQ out+24(FP), AX
+	VMOVUPS Z0, 0(AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS Z4, 256(AX)
+	VMOVUPS Z5, 320(AX)
+	VMOVUPS Z6, 384(AX)
+	VMOVUPS Z7, 448(AX)
+	VZEROUPPER
+	RET
+
 // func dotAccumAVX512(a, b *float32, n int, acc *[64]float32)
 // n is a positive multiple of 64; acc (output only) = the 64 partial sums, element i
 // fused-multiply-added into lane i%64 starting from +0.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -228,10 +229,10 @@ func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Res
 		wg.Wait()
 		heaps = [][]topK{hs}
 	}
-	for qi := range out {
-		var hits []Hit
+	all := make([][]Hit, nq)
+	for qi := range all {
 		if len(heaps) == 1 {
-			hits = heaps[0][qi].sorted()
+			all[qi] = heaps[0][qi].sorted()
 		} else {
 			m := newTopK(cand)
 			for _, hs := range heaps {
@@ -239,12 +240,131 @@ func (x *Int8Index) SearchBatch(queries Matrix, k, rescore, threads int) [][]Res
 					m.push(h)
 				}
 			}
-			hits = m.sorted()
+			all[qi] = m.sorted()
 		}
-		if rescore > 0 {
-			hits = x.flat.rescore(queries.Row(qi), hits, k)
-		}
+	}
+	if rescore > 0 {
+		all = x.flat.rescoreBatch(queries, all, threads)
+	}
+	for qi, hits := range all {
 		out[qi] = x.flat.results(hits[:min(k, len(hits))])
+	}
+	return out
+}
+
+// rescoreBatch re-scores the candidates of every query exactly, with the
+// same kernel and hence the same bits as Flat's single-query search, and
+// returns each query's hits sorted best first (NaN scores dropped).
+//
+// A document's vector is spread over a whole panel of Flat's layout, so
+// gathering candidates query by query reads a 48 KiB panel per candidate.
+// Instead the (query, block) pairs of all queries are sorted by block and
+// each block is scored while it is in cache, once per query that needs it:
+// the fp32 data streams from memory at most once per batch.
+func (f *Flat) rescoreBatch(queries Matrix, hits [][]Hit, threads int) [][]Hit {
+	// A unit is a panel (16 documents, kernPanelQ8: up to 8 queries per
+	// call) or a 64-document block (kernSingle, one query per call).
+	unit := blockDocs
+	if rescorePanels {
+		unit = panelW
+	}
+	type pair struct{ unit, q int32 }
+	var pairs []pair
+	for qi, hs := range hits {
+		for _, h := range hs {
+			pairs = append(pairs, pair{int32(h.Index / unit), int32(qi)})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if a.unit != b.unit {
+			return int(a.unit - b.unit)
+		}
+		return int(a.q - b.q)
+	})
+	pairs = slices.Compact(pairs)
+	// scores[qi][j] is the exact score of hits[qi][j]; slot finds j by
+	// document within a query.
+	scores := make([][]float32, len(hits))
+	slot := make([]map[int]int, len(hits))
+	for qi, hs := range hits {
+		scores[qi] = make([]float32, len(hs))
+		slot[qi] = make(map[int]int, len(hs))
+		for j, h := range hs {
+			slot[qi][h.Index] = j
+		}
+	}
+	dim := f.dim
+	put := func(qi, d0 int, tile []float32) {
+		for j, s := range tile {
+			if k, ok := slot[qi][d0+j]; ok {
+				scores[qi][k] = s
+			}
+		}
+	}
+	work := func(ps []pair) {
+		if !rescorePanels {
+			var tile [blockDocs]float32
+			var rmax float32
+			bs := blockDocs * dim
+			for _, p := range ps {
+				b, qi := int(p.unit), int(p.q)
+				kernSingle(queries.Row(qi), f.packed[b*bs:(b+1)*bs], dim, &tile, &rmax)
+				put(qi, b*blockDocs, tile[:])
+			}
+			return
+		}
+		var qs [8][]float32
+		var qi [8]int
+		var out [8][panelW]float32
+		ps0 := panelW * dim
+		for i := 0; i < len(ps); {
+			p := int(ps[i].unit)
+			n := 0
+			for ; i < len(ps) && int(ps[i].unit) == p && n < 8; i++ {
+				qi[n] = int(ps[i].q)
+				qs[n] = queries.Row(qi[n])
+				n++
+			}
+			for j := n; j < 8; j++ {
+				qs[j] = nil
+			}
+			kernPanelQ8(&qs, f.packed[p*ps0:(p+1)*ps0], dim, &out)
+			for j := 0; j < n; j++ {
+				put(qi[j], p*panelW, out[j][:])
+			}
+		}
+	}
+	t := max(1, min(threads, len(pairs)/64))
+	var wg sync.WaitGroup
+	for w := 0; w < t; w++ {
+		// Split at unit boundaries so two workers never share a unit.
+		p0, p1 := len(pairs)*w/t, len(pairs)*(w+1)/t
+		for p0 < len(pairs) && p0 > 0 && pairs[p0].unit == pairs[p0-1].unit {
+			p0++
+		}
+		for p1 < len(pairs) && p1 > 0 && pairs[p1].unit == pairs[p1-1].unit {
+			p1++
+		}
+		if p0 >= p1 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(pairs[p0:p1])
+		}()
+	}
+	wg.Wait()
+	out := make([][]Hit, len(hits))
+	for qi, hs := range hits {
+		o := make([]Hit, 0, len(hs))
+		for j, h := range hs {
+			if s := scores[qi][j]; s == s {
+				o = append(o, Hit{Index: h.Index, Score: s})
+			}
+		}
+		sortHits(o)
+		out[qi] = o
 	}
 	return out
 }

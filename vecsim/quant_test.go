@@ -238,6 +238,8 @@ func TestInt8BatchMatchesBruteForce(t *testing.T) {
 				qm.Data[i] = float32(r.NormFloat64())
 			}
 			want := make([][]Hit, tc.nq)
+			wantR := make([][]Hit, tc.nq)
+			rescore := 3 * tc.k
 			for qi := range want {
 				qc, qs, _ := x.quantQuery(qm.Row(qi))
 				var all []Hit
@@ -254,8 +256,32 @@ func TestInt8BatchMatchesBruteForce(t *testing.T) {
 				}
 				sortHits(all)
 				want[qi] = all[:min(tc.k, len(all))]
+				// With rescoring: the int8 top-R candidates, re-scored by the
+				// exact sequential dot product, best k of them.
+				var ex []Hit
+				for _, h := range all[:min(rescore, len(all))] {
+					ex = append(ex, Hit{h.Index, f.exactScore(qm.Row(qi), h.Index)})
+				}
+				sortHits(ex)
+				wantR[qi] = ex[:min(tc.k, len(ex))]
 			}
 			for _, threads := range []int{1, 2, 3, 8} {
+				saved := rescorePanels
+				for _, panels := range []bool{false, true} {
+					rescorePanels = panels
+					got := x.SearchBatch(qm, tc.k, rescore, threads)
+					rescorePanels = saved
+					for qi := range got {
+						if len(got[qi]) != len(wantR[qi]) {
+							t.Fatalf("%+v mode %d threads %d rescore %d q%d: %d results, want %d", tc, mode, threads, rescore, qi, len(got[qi]), len(wantR[qi]))
+						}
+						for j, g := range got[qi] {
+							if w := wantR[qi][j]; g.Index != w.Index || g.Score != w.Score {
+								t.Fatalf("%+v mode %d threads %d rescore %d (panels %v) q%d rank %d: got (%d, %g), want (%d, %g)", tc, mode, threads, rescore, panels, qi, j, g.Index, g.Score, w.Index, w.Score)
+							}
+						}
+					}
+				}
 				got := x.SearchBatch(qm, tc.k, 0, threads)
 				for qi := range got {
 					if len(got[qi]) != len(want[qi]) {
@@ -265,6 +291,43 @@ func TestInt8BatchMatchesBruteForce(t *testing.T) {
 						if w := want[qi][j]; g.Index != w.Index || g.Score != w.Score {
 							t.Fatalf("%+v mode %d threads %d q%d rank %d: got (%d, %g), want (%d, %g)", tc, mode, threads, qi, j, g.Index, g.Score, w.Index, w.Score)
 						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestKernPanelQ8 checks the panel kernel in use (assembly where the CPU has
+// it) against the scalar fma definition, bit for bit, for partial groups.
+func TestKernPanelQ8(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, dim := range []int{1, 3, 16, 33, 768} {
+		dp := make([]float32, panelW*dim)
+		for i := range dp {
+			dp[i] = float32(r.NormFloat64())
+		}
+		for n := 1; n <= 8; n++ {
+			var qs [8][]float32
+			for q := 0; q < n; q++ {
+				qs[(q*3)%8] = make([]float32, dim)
+				for k := range qs[(q*3)%8] {
+					qs[(q*3)%8][k] = float32(r.NormFloat64())
+				}
+			}
+			var got [8][panelW]float32
+			kernPanelQ8(&qs, dp, dim, &got)
+			for q, v := range qs {
+				if v == nil {
+					continue
+				}
+				for j := 0; j < panelW; j++ {
+					var want float32
+					for k := 0; k < dim; k++ {
+						want = fma32(v[k], dp[k*panelW+j], want)
+					}
+					if got[q][j] != want {
+						t.Fatalf("dim %d n %d q %d doc %d: %g, want %g (%s)", dim, n, q, j, got[q][j], want, Accelerated())
 					}
 				}
 			}

@@ -30,7 +30,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	base := fs.Bool("base", false, "replace tokens by their base form")
 	drop := fs.String("drop-pos", "", "comma-free list of POS prefixes to drop, separated by '|', e.g. '助詞|助動詞|記号'")
 	stop := fs.String("stop", "", "file of stop words, one per line")
-	pos := fs.Bool("pos", false, "print surface<TAB>POS per token and EOS per line instead of wakati")
+	pos := fs.Bool("pos", false, "print token<TAB>POS per token and EOS per line instead of wakati (with -base, -lower, -drop-pos and -stop applied)")
 	jobs := fs.Int("j", 1, "worker goroutines")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -86,38 +86,31 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 					var sb strings.Builder
 					for i := lo; i < hi; i++ {
 						sb.Reset()
+						var err error
 						if *pos {
-							toks, err := a.Analyze(chunk[i])
-							if err != nil {
-								mu.Lock()
-								if firstErr == nil {
-									firstErr = fmt.Errorf("%s:%d: %w", name, line-len(chunk)+i+1, err)
-								}
-								mu.Unlock()
-								continue
-							}
-							for _, t := range toks {
+							err = a.AnalyzeOptionsFunc(chunk[i], func(t analysis.Token) bool {
 								sb.WriteString(t.Surface)
 								sb.WriteByte('\t')
 								sb.WriteString(strings.Join(t.POS, ","))
 								sb.WriteByte('\n')
-							}
+								return true
+							})
 							sb.WriteString("EOS\n")
 						} else {
-							toks := a.Tokens(chunk[i])
-							if toks == nil && chunk[i] != "" {
-								mu.Lock()
-								if firstErr == nil {
-									firstErr = fmt.Errorf("%s:%d: %w", name, line-len(chunk)+i+1, analysis.ErrInvalidUTF8)
-								}
-								mu.Unlock()
-								continue
-							}
-							for _, t := range toks {
+							err = a.TokensFunc(chunk[i], func(t string) bool {
 								sb.WriteString(t)
 								sb.WriteByte(' ')
-							}
+								return true
+							})
 							sb.WriteByte('\n')
+						}
+						if err != nil {
+							mu.Lock()
+							if firstErr == nil {
+								firstErr = fmt.Errorf("%s:%d: %w", name, line-len(chunk)+i+1, err)
+							}
+							mu.Unlock()
+							continue
 						}
 						out[i] = sb.String()
 					}

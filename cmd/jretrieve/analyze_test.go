@@ -27,3 +27,24 @@ func TestAnalyzeCommand(t *testing.T) {
 		t.Errorf("invalid UTF-8: exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// TestAnalyzePOSBase checks that -pos honours -base (and the other token
+// options): the expected lines are what `mecab -d ipadic-utf8` prints for
+// 東京都に住んでいる, with each surface replaced by its base form (feature 7)
+// and 助詞 dropped.
+func TestAnalyzePOSBase(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "in.txt")
+	os.WriteFile(p, []byte("東京都に住んでいる\n"), 0o644)
+	var out, errb bytes.Buffer
+	if code := runMain(context.Background(), []string{"analyze", "-dict", "ipa", "-pos", "-base", "-drop-pos", "助詞", p}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	want := "東京\t名詞,固有名詞,地域,一般\n" +
+		"都\t名詞,接尾,地域,*\n" +
+		"住む\t動詞,自立,*,*\n" +
+		"いる\t動詞,非自立,*,*\n" +
+		"EOS\n"
+	if out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}

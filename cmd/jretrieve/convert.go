@@ -33,7 +33,10 @@ heads; anything else is an error naming the architecture or config flag.
 With two arguments, reads the run IN (format detected from its content)
 and writes it to OUT in the format named by OUT's extension (.lz4, .json,
 else TREC) or --to. The .lz4 output is what ranx's Run.save writes and
-Run.from_file reads.
+Run.from_file reads. Scores are written to round-trip exactly and
+documents keep IN's order (TREC lines carry the rank), so that ranx
+evaluates OUT as IN, tied scores included; OUT is read back and a warning
+says when it differs.
 
 Example:
   jretrieve convert cl-nagoya/ruri-v3-30m
@@ -46,6 +49,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	name := fs.String("name", "", "run conversion: run `name` (TREC tag; default: IN's base name)")
 	out := fs.String("out", "", "model conversion: write the model directory to `DIR` (default: jretrieve's cache)")
 	copyWeights := fs.Bool("copy-weights", false, "model conversion: copy every weight into model.onnx.data instead of pointing into the safetensors files")
+	form := addFormFlags(fs)
 	paths, err := evParseArgs(fs, args)
 	if err != nil {
 		return err
@@ -59,10 +63,14 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if *to != "" || *name != "" {
 			return fmt.Errorf("%w: --to and --name apply to run conversion (IN OUT)", errUsage)
 		}
-		return convertModel(ctx, paths[0], *out, convert.Options{CopyWeights: *copyWeights}, stdout)
+		opts, err := form.options(*copyWeights)
+		if err != nil {
+			return err
+		}
+		return convertModel(ctx, paths[0], *out, opts, stdout)
 	case 2:
-		if *out != "" || *copyWeights {
-			return fmt.Errorf("%w: --out and --copy-weights apply to model conversion (one MODEL_OR_DIR argument)", errUsage)
+		if *out != "" || *copyWeights || *form.graph != convert.GraphPlain || *form.quantize != convert.QuantNone {
+			return fmt.Errorf("%w: --out, --copy-weights, --graph and --quantize apply to model conversion (one MODEL_OR_DIR argument)", errUsage)
 		}
 	default:
 		fs.Usage()
@@ -82,7 +90,21 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return eval.WriteRunFileFormat(paths[1], run, f)
+	if err := eval.WriteRunFileFormat(paths[1], run, f); err != nil {
+		return err
+	}
+	// Check that OUT reads back as the same run (documents, insertion
+	// order, scores to the bit): then every metric is unchanged. Say so
+	// when it is not (e.g. TREC cannot hold a query without documents).
+	back, err := eval.ReadRunFile(paths[1])
+	if err != nil {
+		fmt.Fprintf(stderr, "jretrieve convert: warning: %s does not read back (%v); evaluating it can differ from %s\n", paths[1], err, paths[0])
+		return nil
+	}
+	if d := run.Diff(back); d != "" {
+		fmt.Fprintf(stderr, "jretrieve convert: warning: %s differs from %s (%s); evaluating it can give other numbers\n", paths[1], paths[0], d)
+	}
+	return nil
 }
 
 // convertModel converts the checkpoint of model into out, or into the

@@ -36,6 +36,9 @@ func runDataset(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return fmt.Errorf("%w: want one DATASET", errUsage)
 	}
+	if *limit < 0 {
+		return fmt.Errorf("%w: --limit %d (want 0 for all queries, or N > 0)", errUsage, *limit)
+	}
 	client := hub.New(hub.FromEnv())
 	d, r, err := datasets.Open(ctx, fs.Arg(0), datasets.HubFetcher(client))
 	if err != nil {

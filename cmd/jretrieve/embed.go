@@ -4,14 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"github.com/jretrieve/jretrieve/embed"
 	_ "github.com/jretrieve/jretrieve/onnx/gobackend" // "go" backend fallback
-	"github.com/jretrieve/jretrieve/onnx/ort"
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
 )
 
 func init() {
@@ -38,11 +38,12 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	model := fs.String("model", "", "model directory or catalog name (required)")
 	query := fs.Bool("query", false, "embed as queries (query prefix) instead of documents")
 	against := fs.String("against", "", "print the cosine similarity of each text to this query instead of vectors")
-	backend := fs.String("backend", "auto", `encoder backend: "ort" (ONNX Runtime), "go" (pure Go, slow) or "auto" (ort when the library is installed)`)
+	backend := fs.String("backend", "auto", backendHelp)
 	threads := fs.Int("threads", 1, "intra-op threads")
 	lib := fs.String("ort-lib", "", "path of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the jretrieve cache)")
 	maxLen := fs.Int("max-length", 0, "maximum sequence length in tokens (default: the model's)")
 	batch := fs.Int("batch", 32, "sequences per encoder run")
+	form := addFormFlags(fs)
 	texts, err := tkParseArgs(fs, args)
 	if err != nil {
 		return err
@@ -51,25 +52,35 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return fmt.Errorf("%w: --model is required", errUsage)
 	}
+	if err := checkBackend(*backend); err != nil {
+		return err
+	}
+	if err := checkArgs(texts); err != nil {
+		return err
+	}
 	if len(texts) == 0 {
-		sc := bufio.NewScanner(os.Stdin)
-		sc.Buffer(make([]byte, 1<<20), 1<<26)
-		for sc.Scan() {
-			texts = append(texts, sc.Text())
-		}
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("read stdin: %w", err)
+		err := scanLines(ctx, stdin, "stdin", func(t string) error {
+			texts = append(texts, t)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
-	be := *backend
-	if be == "auto" {
-		be = "ort"
-		if _, err := ort.FindLibrary(*lib); err != nil {
-			fmt.Fprintf(stderr, "jretrieve embed: %v; using the pure-Go backend (slow)\n", err)
-			be = "go"
-		}
+	copts, err := form.options(false)
+	if err != nil {
+		return err
+	}
+	be := chooseBackend(*backend, *lib, true, stderr, "embed")
+	if err := checkBackendFor(copts, be); err != nil {
+		return err
 	}
 	opts := []embed.Option{embed.WithBackend(be), embed.WithThreads(*threads), embed.WithBatchSize(*batch)}
+	if copts.RequiresORT() {
+		opts = append(opts, embed.WithResolver(func(ctx context.Context, name string) (modeldir.Source, error) {
+			return modeldir.ResolveWith(ctx, name, nil, copts)
+		}))
+	}
 	if *lib != "" {
 		opts = append(opts, embed.WithLibrary(*lib))
 	}
@@ -78,9 +89,13 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m, err := embed.Open(ctx, *model, opts...)
 	if err != nil {
+		if errors.Is(err, embed.ErrCrossEncoder) {
+			return fmt.Errorf("%w\n(rerank with it instead, e.g. jretrieve eval --model 'bm25>%s@100')", err, *model)
+		}
 		return err
 	}
 	defer m.Close()
+	fmt.Fprintf(stderr, "jretrieve embed: %s\n", m.DescribePrompts())
 	var vecs []float32
 	if *query {
 		vecs, err = m.EmbedQueries(ctx, texts)
@@ -101,9 +116,9 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for i, t := range texts {
 		v := vecs[i*dim : (i+1)*dim]
 		tb, _ := json.Marshal(t)
-		tokens := m.Tokenizer().Encode(m.Prefixes().Document+t, m.MaxLength()).Len()
+		tokens := m.Encode(m.Prefixes().Document, t).Len()
 		if *query {
-			tokens = m.Tokenizer().Encode(m.Prefixes().Query+t, m.MaxLength()).Len()
+			tokens = m.Encode(m.Prefixes().Query, t).Len()
 		}
 		fmt.Fprintf(w, `{"text":%s,"tokens":%d,`, tb, tokens)
 		if q != nil {

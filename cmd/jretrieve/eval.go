@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -19,8 +20,8 @@ import (
 	"github.com/jretrieve/jretrieve/eval"
 	"github.com/jretrieve/jretrieve/hub"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
+	"github.com/jretrieve/jretrieve/onnx/convert"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
-	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/pipeline"
 )
 
@@ -77,8 +78,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	batch := fs.Int("batch-size", 32, "sequences per model call")
 	maxLen := fs.Int("max-length", 512, "token limit of the models (JQaRA's evaluator uses 512; 0: the model's own)")
 	depth := fs.Int("depth", 100, "documents a first stage retrieves from a collection")
-	backend := fs.String("backend", "auto", "inference `backend`: ort (ONNX Runtime), go (pure Go, 7-12x slower) or auto (ort when its library is installed)")
+	backend := fs.String("backend", "auto", backendHelp)
 	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the cache filled by scripts/install-onnxruntime.sh)")
+	form := addFormFlags(fs)
 	format := fs.String("format", "text", "table `format` on stdout: text, markdown, csv, json or latex")
 	ties := fs.String("ties", "ranx", "tie `policy`: ranx, trec or stable")
 	test := fs.String("test", "student", "significance `test`: student, fisher or none")
@@ -92,6 +94,16 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: unexpected arguments %q (models go after --model)", errUsage, fs.Args())
+	}
+	if err := checkBackend(*backend); err != nil {
+		return err
+	}
+	copts, err := form.options(false)
+	if err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return fmt.Errorf("%w: --limit %d (want 0 for all queries, or N > 0)", errUsage, *limit)
 	}
 	if len(models) == 0 {
 		models = multiFlag{"bm25", "bm25-ipa"}
@@ -146,22 +158,33 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	be := *backend
-	if be == "auto" {
-		be = "ort"
-		if _, err := ort.FindLibrary(*ortLib); err != nil && needsEncoder(specs) {
-			fmt.Fprintf(stderr, "jretrieve eval: %v; using the pure-Go backend (slow)\n", err)
-			be = "go"
-		}
+	be := chooseBackend(*backend, *ortLib, needsEncoder(specs), stderr, "eval")
+	if err := checkBackendFor(copts, be); err != nil && needsEncoder(specs) {
+		return err
 	}
-	opener := pipeline.DefaultOpener(pipeline.ModelOptions{
+	base := pipeline.DefaultOpener(pipeline.ModelOptions{
 		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: be, Library: *ortLib,
-		Resolve: catalogResolver(client),
+		Resolve: catalogResolverWith(client, copts), ResolveDirs: copts.RequiresORT(),
 	})
+	// say which prompt each embedder's roles use (models may open concurrently)
+	var logMu sync.Mutex
+	opener := pipeline.OpenerFunc(func(ctx context.Context, name string) (*pipeline.Model, error) {
+		m, err := base.Open(ctx, name)
+		if err == nil && m.Prompts != "" && !*quiet {
+			logMu.Lock()
+			fmt.Fprintf(stderr, "jretrieve eval: %s: %s\n", name, m.Prompts)
+			logMu.Unlock()
+		}
+		return m, err
+	})
+	settings := fmt.Sprintf("max-length=%d", *maxLen)
+	if copts.RequiresORT() {
+		settings += fmt.Sprintf(" graph=%s quantize=%s", copts.Graph, copts.Quantize)
+	}
 	start := time.Now()
 	infos, err := pipeline.Execute(ctx, task, specs, pipeline.Options{
 		Opener: opener, CacheDir: *cacheDir, RunDir: filepath.Join(*out, "runs"), Force: *force,
-		Workers: *workers, Depth: *depth, Progress: prog, Settings: fmt.Sprintf("max-length=%d", *maxLen),
+		Workers: *workers, Depth: *depth, Progress: prog, Settings: settings,
 	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -172,6 +195,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	runs := make([]*eval.Run, len(infos))
 	throughput := map[string]float64{}
 	for i, ri := range infos {
+		if sfx := formSuffix(copts); sfx != "" && exprNeedsEncoder(ri.Name) {
+			ri.Name += sfx
+			ri.Run.SetName(ri.Name)
+		}
 		runs[i] = ri.Run
 		throughput[ri.Name] = ri.DocsPerSecond()
 		if err := eval.WriteRunFileFormat(filepath.Join(*out, "runs", pipeline.RunFileName(ri.Name)+".trec"), ri.Run, eval.FormatTREC); err != nil {
@@ -199,11 +226,22 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
+	if names := unknownThroughput(infos); len(names) > 0 && !*quiet {
+		fmt.Fprintf(stderr, "jretrieve eval: note: no uncached model work was timed for %s (embeddings from the cache %s, or a run cached by an older version): throughput unknown, left out of the throughput plot; --force --cache '' times it\n",
+			strings.Join(names, ", "), *cacheDir)
+	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "%d queries, %d runs in %.1fs; runs, reports and plots in %s\n",
 			len(task.Queries()), len(infos), time.Since(start).Seconds(), *out)
 	}
 	return nil
+}
+
+// exprNeedsEncoder reports whether model expression expr names a neural
+// model.
+func exprNeedsEncoder(expr string) bool {
+	s, err := pipeline.ParseSpec(expr)
+	return err == nil && needsEncoder([]*pipeline.Spec{s})
 }
 
 // needsEncoder reports whether an expression names a neural model.
@@ -255,8 +293,15 @@ func knownDataset(name string) bool {
 // catalog's ONNX repository or conversion through the hub; models that need
 // an export fail with the exact command).
 func catalogResolver(client *hub.Client) func(ctx context.Context, name string) (string, error) {
+	return catalogResolverWith(client, convert.Options{})
+}
+
+// catalogResolverWith is catalogResolver converting checkpoints with opts
+// (a non-default graph form or quantization skips $JRETRIEVE_MODELS, whose
+// exports are plain graphs).
+func catalogResolverWith(client *hub.Client, opts convert.Options) func(ctx context.Context, name string) (string, error) {
 	return func(ctx context.Context, name string) (string, error) {
-		if root := os.Getenv("JRETRIEVE_MODELS"); root != "" {
+		if root := os.Getenv("JRETRIEVE_MODELS"); root != "" && !opts.RequiresORT() {
 			cands := []string{path.Base(name), strings.ReplaceAll(name, "/", "__")}
 			if m, ok := catalog.Lookup(name); ok {
 				cands = append(cands, path.Base(m.ID), strings.ReplaceAll(m.ID, "/", "__"))
@@ -268,7 +313,7 @@ func catalogResolver(client *hub.Client) func(ctx context.Context, name string) 
 				}
 			}
 		}
-		src, err := modeldir.Resolve(ctx, name, client)
+		src, err := modeldir.ResolveWith(ctx, name, client, opts)
 		if err != nil {
 			if errors.Is(err, modeldir.ErrNeedsExport) {
 				return "", fmt.Errorf("%w\n(or put the exported directory in $JRETRIEVE_MODELS/%s)", err, path.Base(name))
@@ -298,13 +343,35 @@ func writeReport(path string, rep *eval.Report, format string) error {
 	return atomicfile.WriteFile(path, []byte(b.String()))
 }
 
+// writeTimings writes timings.tsv: per run the pairs it ranks, the
+// measured seconds, the throughput on uncached model work (empty when no
+// uncached work was timed: all embeddings came from the cache), whether the
+// run came from the run cache (its timings are then those of the run that
+// wrote it), the texts its embedders needed and the fraction of them taken
+// from the embedding cache.
 func writeTimings(path string, infos []*pipeline.RunInfo) error {
 	var b strings.Builder
-	b.WriteString("run\tpairs\tseconds\tdocs_per_second\tcached\n")
+	b.WriteString("run\tpairs\tseconds\tdocs_per_second\trun_cached\tembedded_texts\tembedding_cache_fraction\n")
 	for _, ri := range infos {
-		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%.1f\t%v\n", ri.Name, ri.Docs, ri.Seconds, ri.DocsPerSecond(), ri.Cached)
+		rate := ""
+		if r := ri.DocsPerSecond(); r > 0 {
+			rate = fmt.Sprintf("%.1f", r)
+		}
+		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%s\t%v\t%d\t%.3f\n", ri.Name, ri.Docs, ri.Seconds, rate, ri.Cached, ri.Texts, ri.EmbedCachedFraction())
 	}
 	return atomicfile.WriteFile(path, []byte(b.String()))
+}
+
+// unknownThroughput lists the runs whose throughput is unknown (and so
+// missing from the quality-versus-throughput plot).
+func unknownThroughput(infos []*pipeline.RunInfo) []string {
+	var out []string
+	for _, ri := range infos {
+		if ri.DocsPerSecond() <= 0 {
+			out = append(out, ri.Name)
+		}
+	}
+	return out
 }
 
 // barProgress draws progress bars with rate and ETA on a terminal.

@@ -81,7 +81,7 @@ func TestEvalDefaultSample(t *testing.T) {
 		t.Fatalf("rerun exit %d, output differs: %s", code, stderr)
 	}
 	timings, _ := os.ReadFile(filepath.Join(od, "timings.tsv"))
-	if !strings.Contains(string(timings), "\ttrue\n") {
+	if !strings.Contains(string(timings), "\ttrue\t") {
 		t.Errorf("rerun did not use the run cache:\n%s", timings)
 	}
 	// Forced recomputation: still byte-identical reports and runs.
@@ -219,6 +219,7 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"eval", "--model", "bm25-index"}, "use bm25"},
 		{[]string{"eval", "--format", "yaml"}, "unknown --format"},
 		{[]string{"eval", "extra"}, "unexpected arguments"},
+		{[]string{"eval", "--model", "./nonexistent-dir"}, "./nonexistent-dir: model directory does not exist"},
 	}
 	for _, tt := range tests {
 		args := append(tt.args, "-q", "--out", filepath.Join(dir, "out"), "--cache", "")

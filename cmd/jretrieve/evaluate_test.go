@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,4 +211,64 @@ func BenchmarkEvaluateCmdJQaRA(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/float64(len(runs)), "ms/run")
+}
+
+// convert keeps the evaluation of a run with tied scores (lines in IN's
+// order, exact scores), is silent then, and warns when OUT cannot hold the
+// same run (a query without documents has no TREC line).
+func TestConvertKeepsEvaluation(t *testing.T) {
+	dir := t.TempDir()
+	qrels := evWrite(t, dir, "qrels.trec", "q1 0 d05 1\nq1 0 d14 2\nq2 0 d04 1\nq2 0 d22 1\n")
+	var sb strings.Builder
+	sb.WriteString("{")
+	for qi, q := range []string{"q1", "q2"} {
+		if qi > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(`"` + q + `": {`)
+		for d := range 30 {
+			if d > 0 {
+				sb.WriteString(", ")
+			}
+			// three score levels: ranx's quicksort decides the tie order
+			sb.WriteString(fmt.Sprintf(`"d%02d": %d.%d`, d, (d*7+qi)%3, 1+qi))
+		}
+		sb.WriteString("}")
+	}
+	sb.WriteString("}")
+	js := evWrite(t, dir, "ties.json", sb.String())
+	lz := filepath.Join(dir, "ties.lz4")
+	tr := filepath.Join(dir, "ties.trec")
+	for _, c := range [][2]string{{js, lz}, {lz, tr}} {
+		code, _, e := evRun(t, "convert", c[0], c[1])
+		if code != 0 || e != "" {
+			t.Fatalf("convert %s %s: exit %d, stderr %q", c[0], c[1], code, e)
+		}
+	}
+	code, out, e := evRun(t, "evaluate", "--qrels", qrels, "--metrics", "ndcg@5,mrr@5", "--format", "csv", "--test", "none", js, lz, tr)
+	if code != 0 {
+		t.Fatal(e)
+	}
+	// run,letter,metric,mean,wins,tie_low,tie_high,...: the three runs must
+	// have the same means, and the ties must matter (a tie range).
+	means := map[string][]string{}
+	ranged := false
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		f := strings.Split(l, ",")
+		means[f[2]] = append(means[f[2]], f[3])
+		ranged = ranged || f[5] != f[6]
+	}
+	for m, v := range means {
+		if len(v) != 3 || v[0] != v[1] || v[1] != v[2] {
+			t.Errorf("%s differs after conversion: %v\n%s", m, v, out)
+		}
+	}
+	if len(means) != 2 || !ranged {
+		t.Errorf("fixture without tie range:\n%s", out)
+	}
+	empty := evWrite(t, dir, "empty.json", `{"q1": {"d1": 1.0}, "q2": {}}`)
+	code, _, e = evRun(t, "convert", empty, filepath.Join(dir, "empty.trec"))
+	if code != 0 || !strings.Contains(e, "warning") || !strings.Contains(e, `query "q2" is missing`) {
+		t.Errorf("empty query to TREC: exit %d, stderr %q", code, e)
+	}
 }

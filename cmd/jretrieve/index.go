@@ -13,7 +13,6 @@ import (
 	"github.com/jretrieve/jretrieve/embed"
 	"github.com/jretrieve/jretrieve/hub"
 	_ "github.com/jretrieve/jretrieve/onnx/gobackend" // "go" backend fallback
-	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/rag"
 )
 
@@ -31,7 +30,7 @@ manifest with the model's identity and settings. With --model bm25 (the
 default) no embeddings are computed. Search it with 'jretrieve search'.
 
 Example:
-  jretrieve index --model testdata/models/bert-tiny --out /tmp/idx ./notes
+  jretrieve index --model testdata/models/bert-tiny --out /tmp/idx ./examples/rag/docs
   jretrieve search --index /tmp/idx "富士山の高さは？"`
 
 // modelFlags are the inference flags shared by index and search.
@@ -39,6 +38,7 @@ type modelFlags struct {
 	backend, lib    *string
 	threads, maxLen *int
 	batch           *int
+	chosen          *string // resolved backend, once
 }
 
 func addModelFlags(fs interface {
@@ -46,25 +46,24 @@ func addModelFlags(fs interface {
 	Int(string, int, string) *int
 }) modelFlags {
 	return modelFlags{
-		backend: fs.String("backend", "auto", `inference backend: "ort" (ONNX Runtime), "go" (pure Go, slow) or "auto" (ort when its library is installed)`),
+		backend: fs.String("backend", "auto", backendHelp),
 		lib:     fs.String("ort-lib", "", "`path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the jretrieve cache)"),
 		threads: fs.Int("threads", 1, "ONNX Runtime intra-op threads"),
 		maxLen:  fs.Int("max-length", 0, "token limit of the model (0: the model's own; must match between index and search)"),
 		batch:   fs.Int("batch-size", 32, "sequences per model call"),
+		chosen:  new(string),
 	}
 }
 
+// check validates the flags after parsing.
+func (f modelFlags) check() error { return checkBackend(*f.backend) }
+
 // resolveBackend picks "ort" or "go" for --backend auto.
 func (f modelFlags) resolveBackend(stderr io.Writer, cmd string) string {
-	be := *f.backend
-	if be == "auto" {
-		be = "ort"
-		if _, err := ort.FindLibrary(*f.lib); err != nil {
-			fmt.Fprintf(stderr, "jretrieve %s: %v; using the pure-Go backend (slow)\n", cmd, err)
-			be = "go"
-		}
+	if *f.chosen == "" {
+		*f.chosen = chooseBackend(*f.backend, *f.lib, true, stderr, cmd)
 	}
-	return be
+	return *f.chosen
 }
 
 // openEmbedder opens a bi-encoder by directory or catalog name.
@@ -101,6 +100,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := mf.check(); err != nil {
+		return err
+	}
 	if len(pos) != 1 {
 		fs.Usage()
 		return fmt.Errorf("%w: want exactly one directory to index, got %d arguments", errUsage, len(pos))
@@ -128,6 +130,13 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			extList = append(extList, strings.ToLower(e))
 		}
 	}
+	// Lock the output before the long work: a second writer fails now, and
+	// searches keep reading the previous index until the new one is swapped in.
+	lock, err := rag.LockDir(*out)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	start := time.Now()
 	docs, err := rag.ReadFiles(ctx, os.DirFS(src), ".", rag.SplitOptions{Extensions: extList, MaxRunes: *maxChars})
 	if err != nil {
@@ -168,7 +177,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := st.Save(*out); err != nil {
+	if err := st.SaveLocked(lock); err != nil {
 		return err
 	}
 	what := "BM25"

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 )
 
@@ -62,6 +63,11 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := c.run(ctx, args[1:], stdout, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
+		}
+		if errors.Is(err, context.Canceled) && !strings.Contains(err.Error(), "interrupted") {
+			// Ctrl-C before a command's own interrupted message (while
+			// opening a dataset or a model): say the same thing.
+			err = fmt.Errorf("interrupted: %w", err)
 		}
 		fmt.Fprintf(stderr, "jretrieve %s: %v\n", name, err)
 		if errors.Is(err, errUsage) {

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/jretrieve/jretrieve/hub"
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
 	"github.com/jretrieve/jretrieve/rag"
 	"github.com/jretrieve/jretrieve/rerank"
 )
@@ -45,12 +47,18 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := mf.check(); err != nil {
+		return err
+	}
 	if *index == "" || len(pos) == 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: --index and a question are required", errUsage)
 	}
 	if *k <= 0 {
 		return fmt.Errorf("%w: -k must be positive", errUsage)
+	}
+	if err := checkArgs(pos); err != nil {
+		return err
 	}
 	query := strings.Join(pos, " ")
 	st, err := rag.Open(ctx, *index, rag.OpenOptions{})
@@ -90,6 +98,11 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		if name == "" {
 			return fmt.Errorf("%w: the index does not record where its model is; pass --model", errUsage)
+		}
+		if *model == "" && modeldir.LooksLikePath(name) {
+			if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("%w: the index was built with the model directory %s, which does not exist any more (moved or deleted?); pass --model DIR with the same model", errUsage, name)
+			}
 		}
 		if *mf.maxLen == 0 {
 			*mf.maxLen = man.Model.MaxLength

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/jretrieve/jretrieve/onnx/onnxtest"
+	"github.com/jretrieve/jretrieve/rag"
 )
 
 func writeNotes(t *testing.T) string {
@@ -85,5 +86,73 @@ func TestIndexSearchModelMismatch(t *testing.T) {
 	code := runMain(context.Background(), []string{"search", "--index", idx, "--backend", "go", "--model", onnxtest.Dir("bert-lasttoken-tiny"), "山"}, &out, &errb)
 	if code != 1 || !strings.Contains(errb.String(), "settings differ from the stored index") {
 		t.Errorf("other model: exit %d: %s", code, errb.String())
+	}
+}
+
+// A second `jretrieve index` into the same directory fails at once (before
+// reading or embedding anything) while the first holds the writer lock.
+func TestIndexLocked(t *testing.T) {
+	notes := writeNotes(t)
+	idx := filepath.Join(t.TempDir(), "idx")
+	l, err := rag.LockDir(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := runMain(context.Background(), []string{"index", "--out", idx, notes}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "being written by another process") {
+		t.Errorf("index under a lock: exit %d, %q", code, errb.String())
+	}
+	l.Unlock()
+	errb.Reset()
+	if code := runMain(context.Background(), []string{"index", "--out", idx, notes}, &out, &errb); code != 0 {
+		t.Errorf("index after unlock: exit %d, %q", code, errb.String())
+	}
+}
+
+// TestSearchRecordedModelMoved checks the error when the model directory an
+// index recorded has moved: it names the directory, not a Hub repo id.
+func TestSearchRecordedModelMoved(t *testing.T) {
+	notes := writeNotes(t)
+	tmp := t.TempDir()
+	model := filepath.Join(tmp, "bert-tiny")
+	if err := os.CopyFS(model, os.DirFS(onnxtest.Dir("bert-tiny"))); err != nil {
+		t.Fatal(err)
+	}
+	idx := filepath.Join(tmp, "idx")
+	var out, errb bytes.Buffer
+	args := []string{"index", "--model", model, "--backend", "go", "-q", "--out", idx, notes}
+	if code := runMain(context.Background(), args, &out, &errb); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errb.String())
+	}
+	if err := os.Rename(model, model+"-moved"); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	code := runMain(context.Background(), []string{"search", "--index", idx, "--backend", "go", "--mode", "dense", "山"}, &out, &errb)
+	if code != 2 || !strings.Contains(errb.String(), model+", which does not exist") || !strings.Contains(errb.String(), "--model") || strings.Contains(errb.String(), "repo id") {
+		t.Errorf("moved model: exit %d: %s", code, errb.String())
+	}
+	// A --model path that does not exist says so too.
+	errb.Reset()
+	code = runMain(context.Background(), []string{"search", "--index", idx, "--backend", "go", "--model", "./nonexistent-dir", "山"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "./nonexistent-dir: model directory does not exist") {
+		t.Errorf("missing --model: exit %d: %s", code, errb.String())
+	}
+}
+
+func TestSearchRejectsInvalidUTF8(t *testing.T) {
+	notes := writeNotes(t)
+	idx := filepath.Join(t.TempDir(), "idx")
+	var out, errb bytes.Buffer
+	if code := runMain(context.Background(), []string{"index", "-q", "--out", idx, notes}, &out, &errb); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	for _, mode := range []string{"bm25", "hybrid"} {
+		code := runMain(context.Background(), []string{"search", "--index", idx, "--mode", mode, "湖\xff"}, &out, &errb)
+		if code != 1 || !strings.Contains(errb.String(), "argument 1: text is not valid UTF-8") {
+			t.Errorf("%s: exit %d, %q", mode, code, errb.String())
+		}
+		errb.Reset()
 	}
 }

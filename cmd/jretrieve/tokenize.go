@@ -10,7 +10,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/jretrieve/jretrieve/internal/utf8check"
 	"github.com/jretrieve/jretrieve/tokenizer"
 )
 
@@ -46,6 +48,44 @@ func tkParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// stdin is the commands' standard input (replaced in tests).
+var stdin io.Reader = os.Stdin
+
+// checkArgs rejects text arguments that are not valid UTF-8, the rule every
+// text input follows (tokenizers would otherwise drop or replace the bytes).
+func checkArgs(texts []string) error {
+	for i, t := range texts {
+		if !utf8.ValidString(t) {
+			return fmt.Errorf("argument %d: text is %w", i+1, utf8check.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// scanLines calls fn with each line of r (named name in errors), rejecting a
+// line that is not valid UTF-8 with its number.
+func scanLines(ctx context.Context, r io.Reader, name string, fn func(string) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := utf8check.Line(sc.Bytes(), name, line); err != nil {
+			return err
+		}
+		if err := fn(sc.Text()); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	return nil
 }
 
 type tokenizeLine struct {
@@ -110,6 +150,9 @@ func runTokenize(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		_, err := fmt.Fprintf(w, "%s\t%s\n", strings.Join(e.Tokens, " "), strings.Join(ids, " "))
 		return err
 	}
+	if err := checkArgs(texts); err != nil {
+		return err
+	}
 	if len(texts) > 0 {
 		for _, t := range texts {
 			if err := emit(t); err != nil {
@@ -118,18 +161,5 @@ func runTokenize(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		return nil
 	}
-	sc := bufio.NewScanner(os.Stdin)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := emit(sc.Text()); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("stdin: %w", err)
-	}
-	return nil
+	return scanLines(ctx, stdin, "stdin", emit)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 )
@@ -36,5 +37,22 @@ func TestTokenizeCommand(t *testing.T) {
 	errb.Reset()
 	if code := runMain(context.Background(), []string{"tokenize", "x"}, &out, &errb); code != 2 {
 		t.Errorf("no --model: exit %d", code)
+	}
+}
+
+// Invalid UTF-8 is rejected with its line, as analyze and the TREC readers
+// do (tokenize used to drop the byte silently).
+func TestTokenizeRejectsInvalidUTF8(t *testing.T) {
+	defer func(r io.Reader) { stdin = r }(stdin)
+	stdin = strings.NewReader("hello\nun\xffaffable\n")
+	var out, errb bytes.Buffer
+	code := runMain(context.Background(), []string{"tokenize", "--model", "../../tokenizer/testdata/wordpiece-tiny"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "stdin:2: text is not valid UTF-8 (byte 0xff at column 3)") {
+		t.Errorf("stdin: exit %d, stderr %q", code, errb.String())
+	}
+	errb.Reset()
+	code = runMain(context.Background(), []string{"tokenize", "--model", "../../tokenizer/testdata/wordpiece-tiny", "ok", "bad\xff"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "argument 2: text is not valid UTF-8") {
+		t.Errorf("argument: exit %d, stderr %q", code, errb.String())
 	}
 }

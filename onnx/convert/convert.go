@@ -24,14 +24,18 @@ type Options struct {
 	// CopyWeights writes every weight into the data file beside the graph
 	// instead of pointing fp32 initializers into the safetensors files.
 	CopyWeights bool
+	// Graph is the graph form: GraphPlain ("" or "plain") or GraphFused.
+	Graph string
+	// Quantize is QuantNone ("" or "none") or QuantInt8.
+	Quantize string
 }
 
 // Key is the part of a cache key that the options contribute.
 func (o Options) Key() string {
 	if o.CopyWeights {
-		return "copy"
+		return "copy" + o.formKey()
 	}
-	return "ref"
+	return "ref" + o.formKey()
 }
 
 // Result describes a written conversion.
@@ -124,6 +128,9 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
 	cfg, err := readConfig(filepath.Join(dir, "config.json"))
 	if err != nil {
 		return nil, err
@@ -182,6 +189,7 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 	b := newGraph(archName, ckpt, ext)
 	b.prefix = prefix
 	arch.build(b, cfg, arch.head)
+	extraOpsets := b.finishForm(opts, cfg.int("max_position_embeddings", 512))
 	if cfg.err != nil {
 		ext.abort()
 		return nil, cfg.err
@@ -228,6 +236,12 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 			{Key: "architecture", Value: archName},
 			{Key: "tensors", Value: strconv.Itoa(len(b.used))},
 		},
+	}
+	if extraOpsets != nil {
+		model.OpsetImport = append(model.OpsetImport, extraOpsets...)
+		model.MetadataProps = append(model.MetadataProps,
+			&pb.StringStringEntryProto{Key: "graph", Value: opts.graph()},
+			&pb.StringStringEntryProto{Key: "quantize", Value: opts.quantize()})
 	}
 	raw, err := proto.MarshalOptions{Deterministic: true}.Marshal(model)
 	if err != nil {

@@ -34,6 +34,16 @@
 // models with more than one token type); the output is last_hidden_state
 // [batch, sequence, hidden] or logits [batch, labels].
 //
+// Options.Graph = GraphFused and Options.Quantize = QuantInt8 rewrite the
+// built graph (fused.go, fused_rotary.go, quantize.go): strict pattern
+// matches of the subgraphs the layers write are replaced by ONNX Runtime
+// contrib operators (domain com.microsoft) — Attention,
+// SkipLayerNormalization, BiasGelu/Gelu/FastGelu; RotaryEmbedding and
+// MultiHeadAttention for ModernBERT — and linears by DynamicQuantizeMatMul
+// with int8 weights quantized per output channel (QAttention for a fused
+// Attention). Such graphs run on ONNX Runtime only; anything not matched
+// stays plain.
+//
 // Weights: fp32 tensors of safetensors files stay where they are: the
 // initializers are ONNX external data pointing at their offsets in the
 // safetensors file, which is hard-linked (else symlinked) into the output

@@ -32,7 +32,9 @@ type Session struct {
 	model   *backends.Model
 	inputs  []string
 	buckets []int
-	mu      sync.Mutex
+	// sem (capacity 1) serializes runs and Close; unlike a mutex, a run
+	// waiting for it gives up when its context is cancelled.
+	sem chan struct{}
 }
 
 // Open loads the ONNX model at path.
@@ -49,6 +51,11 @@ func Open(path string, opts onnx.Options) (*Session, error) {
 			return nil, fmt.Errorf("gobackend: %s: sequence bucket %d is not positive (buckets %v)", path, b, opts.SequenceBuckets)
 		}
 	}
+	if d, err := contribDomain(abs); err != nil {
+		return nil, fmt.Errorf("gobackend: %w", err)
+	} else if d != "" {
+		return nil, fmt.Errorf("gobackend: %s uses %s operators (a fused or quantized graph, jretrieve convert --graph fused / --quantize int8), which only ONNX Runtime implements: run it with the ort backend", path, d)
+	}
 	m := &backends.Model{
 		ID:           abs,
 		Path:         filepath.Dir(abs),
@@ -60,7 +67,7 @@ func Open(path string, opts onnx.Options) (*Session, error) {
 	if err := load(m, o); err != nil {
 		return nil, fmt.Errorf("gobackend: load %s: %w", path, err)
 	}
-	s := &Session{path: path, model: m, buckets: opts.SequenceBuckets}
+	s := &Session{path: path, model: m, buckets: opts.SequenceBuckets, sem: make(chan struct{}, 1)}
 	if len(s.buckets) == 0 {
 		s.buckets = DefaultSequenceBuckets
 	}
@@ -151,17 +158,59 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 		}
 		batch.Input[r] = backends.TokenizedInput{TokenIDs: ids, TypeIDs: types, AttentionMask: mask}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	// The run happens in a goroutine that owns the session lock and the
+	// batch until GoMLX's executor has finished with them: when ctx is
+	// cancelled Run returns at once, but the input tensors are freed (and
+	// Close may destroy the model) only after the executor stops. Freeing
+	// them under a running executor made its parallel workers index empty
+	// buffers (index out of range panics on Ctrl-C).
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return onnx.Tensor{}, ctx.Err()
+	}
 	if s.model == nil {
+		<-s.sem
 		return onnx.Tensor{}, fmt.Errorf("gobackend: %s: session closed", s.path)
 	}
+	type result struct {
+		t   onnx.Tensor
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-s.sem }()
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r = result{err: fmt.Errorf("gobackend: %s: run %dx%d panicked: %v", s.path, rows, seqLen, p)}
+			}
+			done <- r
+		}()
+		r.t, r.err = s.exec(batch, b, rows, seqLen)
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil && ctx.Err() != nil {
+			return onnx.Tensor{}, ctx.Err()
+		}
+		return r.t, r.err
+	case <-ctx.Done():
+		return onnx.Tensor{}, ctx.Err()
+	}
+}
+
+// exec runs batch to completion (never cancelled midway: GoMLX cannot stop
+// an executing program) and copies the real rows of the output. The caller
+// holds s.sem.
+func (s *Session) exec(batch *backends.PipelineBatch, b *onnx.Batch, rows, seqLen int) (onnx.Tensor, error) {
 	if err := backends.CreateInputTensors(batch, s.model, "GO"); err != nil {
 		return onnx.Tensor{}, fmt.Errorf("gobackend: %s: inputs: %w", s.path, err)
 	}
 	defer batch.Destroy()
-	p := &backends.BasePipeline{Model: s.model, Runtime: "GO", SessionContext: ctx}
-	if err := backends.RunSessionOnBatch(ctx, batch, p); err != nil {
+	bg := context.Background()
+	p := &backends.BasePipeline{Model: s.model, Runtime: "GO", SessionContext: bg}
+	if err := backends.RunSessionOnBatch(bg, batch, p); err != nil {
 		return onnx.Tensor{}, fmt.Errorf("gobackend: %s: run %dx%d: %w", s.path, rows, seqLen, err)
 	}
 	if len(batch.OutputValues) == 0 {
@@ -195,10 +244,11 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 	}
 }
 
-// Close implements onnx.Encoder.
+// Close implements onnx.Encoder. It waits for a run still executing (one
+// whose Run already returned the context's error) before freeing the model.
 func (s *Session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.sem <- struct{}{}
+	defer func() { <-s.sem }()
 	if s.model == nil || s.model.GoMLXModel == nil {
 		s.model = nil
 		return nil

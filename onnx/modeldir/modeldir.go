@@ -25,7 +25,7 @@ const (
 const (
 	ActSigmoid  = "sigmoid"
 	ActIdentity = "identity"
-	ActSoftmax  = "softmax" // two or more labels: probability of the positive label
+	ActSoftmax  = "softmax" // two or more labels: probability of the positive label (opt-in)
 	ActTanh     = "tanh"
 )
 
@@ -38,6 +38,8 @@ type Config struct {
 	Architectures         []string // config.json architectures
 	HiddenSize            int
 	MaxPositionEmbeddings int
+	VocabSize             int // config.json vocab_size (0 if absent): rows of the token embedding table
+	TypeVocabSize         int // config.json type_vocab_size (0 if absent)
 	PadTokenID            int64
 	NumLabels             int               // 0 when config.json declares none
 	ID2Label              map[int]string    // config.json id2label
@@ -49,7 +51,8 @@ type Config struct {
 	MaxSeqLength          int               // resolved maximum sequence length (tokens)
 	Prompts               map[string]string // config_sentence_transformers.json prompts
 	DefaultPromptName     string
-	ModelMaxLength        int // tokenizer_config.json model_max_length (0 if absent/huge)
+	DoLowerCase           bool // sentence_bert_config.json do_lower_case: lower-case inputs before tokenizing
+	ModelMaxLength        int  // tokenizer_config.json model_max_length (0 if absent/huge)
 	sbertMaxSeqLengthSeen bool
 }
 
@@ -94,7 +97,86 @@ func (c *Config) CheckONNX() error {
 	if _, err := os.Stat(c.ONNX); err != nil {
 		return fmt.Errorf("modeldir: %w", err)
 	}
+	return c.checkWeights()
+}
+
+// Upper bounds of config.json sizes, far above any real encoder (hidden
+// sizes reach 16384, vocabularies a few hundred thousand): larger values
+// are refused before anything is allocated from them.
+const (
+	maxHiddenSize = 1 << 17
+	maxVocabSize  = 1 << 24
+	maxPositions  = 1 << 24
+	maxLabels     = 1 << 16
+)
+
+// checkSizes bounds the sizes read from config.json.
+func (c *Config) checkSizes(p string) error {
+	for _, f := range []struct {
+		key   string
+		v     int
+		limit int
+	}{
+		{"hidden_size", c.HiddenSize, maxHiddenSize},
+		{"vocab_size", c.VocabSize, maxVocabSize},
+		{"type_vocab_size", c.TypeVocabSize, maxVocabSize},
+		{"max_position_embeddings", c.MaxPositionEmbeddings, maxPositions},
+		{"num_labels", c.NumLabels, maxLabels},
+	} {
+		if f.v < 0 || f.v > f.limit {
+			return fmt.Errorf("modeldir: %s: %s is %d, outside [0, %d]: not a model this program can run (damaged config.json?)", p, f.key, f.v, f.limit)
+		}
+	}
 	return nil
+}
+
+// checkWeights compares hidden_size and vocab_size with the size of the
+// ONNX weights: the token embedding table alone holds vocab_size x
+// hidden_size weights (and any layer hidden_size^2), at least half a byte
+// each (4-bit quantization). A config.json that claims more describes
+// another model.
+func (c *Config) checkWeights() error {
+	h := int64(c.HiddenSize)
+	if h <= 0 {
+		return nil
+	}
+	minParams := h * h
+	if v := int64(c.VocabSize); v*h > minParams {
+		minParams = v * h
+	}
+	need := minParams / 2
+	have := weightBytes(c.ONNX, true)
+	if have < need {
+		have = weightBytes(c.ONNX, false)
+	}
+	if have < need {
+		return fmt.Errorf("modeldir: %s: hidden_size %d and vocab_size %d mean at least %d weights, but %s and its data files hold %d bytes: config.json does not describe this model",
+			filepath.Join(c.Dir, "config.json"), c.HiddenSize, c.VocabSize, minParams, c.ONNX, have)
+	}
+	return nil
+}
+
+// weightBytes sums the size of the ONNX file and of the files beside it
+// that hold its external data (named after it, e.g. model.onnx_data), or,
+// with named false, of every file in its directory.
+func weightBytes(onnxPath string, named bool) int64 {
+	dir, base := filepath.Split(onnxPath)
+	ents, err := os.ReadDir(filepath.Clean(dir))
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, e := range ents {
+		if named && !strings.HasPrefix(e.Name(), base) {
+			continue
+		}
+		// Stat, not the entry's Lstat: Hugging Face snapshot files are
+		// symbolic links into the blob store.
+		if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+	}
+	return n
 }
 
 // readJSON decodes dir/name into v. It returns (false, nil) if the file is absent.
@@ -173,6 +255,21 @@ func (c *Config) readConfig() error {
 	} else if ok {
 		c.MaxPositionEmbeddings = int(v)
 	}
+	for _, f := range []struct {
+		key string
+		dst *int
+	}{{"vocab_size", &c.VocabSize}, {"type_vocab_size", &c.TypeVocabSize}} {
+		v, ok, err := num(m, f.key)
+		if err != nil {
+			return fmt.Errorf("modeldir: %s: %w", p, err)
+		}
+		if ok && v < 0 {
+			return fmt.Errorf("modeldir: %s: field %q is %d, want >= 0", p, f.key, v)
+		}
+		if ok {
+			*f.dst = int(v)
+		}
+	}
 	if v, ok, err := num(m, "pad_token_id"); err != nil {
 		return fmt.Errorf("modeldir: %s: %w", p, err)
 	} else if ok {
@@ -195,6 +292,9 @@ func (c *Config) readConfig() error {
 	} else if ok {
 		c.NumLabels = int(v)
 	}
+	if err := c.checkSizes(p); err != nil {
+		return err
+	}
 	// Cross-encoder activation, as sentence_transformers.CrossEncoder resolves it.
 	fn := ""
 	if st, ok := m["sentence_transformers"].(map[string]any); ok {
@@ -205,11 +305,13 @@ func (c *Config) readConfig() error {
 	}
 	switch {
 	case fn == "":
+		// sentence-transformers' CrossEncoder: Sigmoid for one label, else
+		// Identity (raw logits).
 		switch {
 		case c.NumLabels <= 1:
 			c.Activation = ActSigmoid
 		default:
-			c.Activation = ActSoftmax
+			c.Activation = ActIdentity
 		}
 	case strings.HasSuffix(fn, ".Sigmoid"):
 		c.Activation = ActSigmoid
@@ -269,6 +371,9 @@ func (c *Config) readModules() error {
 		if has {
 			c.MaxSeqLength = int(v)
 			c.sbertMaxSeqLengthSeen = true
+		}
+		if b, ok := sb["do_lower_case"].(bool); ok {
+			c.DoLowerCase = b
 		}
 	}
 	return nil
@@ -365,6 +470,53 @@ func (c *Config) positionLimit() int {
 	return n
 }
 
+// absolutePositions lists the model types whose position ids index a
+// learned table of max_position_embeddings rows.
+var absolutePositions = map[string]bool{"bert": true, "roberta": true, "xlm-roberta": true, "camembert": true,
+	"distilbert": true, "electra": true, "luke": true, "mluke": true}
+
+// CheckTokenizer reports an error when a tokenizer of vocab ids (its
+// VocabSize, the largest id plus one) can produce ids outside the model's
+// token embedding table (config.json vocab_size): ONNX Runtime rejects such
+// ids, the pure-Go backend would read past the table.
+func (c *Config) CheckTokenizer(vocab int, family string) error {
+	if c.VocabSize > 0 && vocab > c.VocabSize {
+		return fmt.Errorf("modeldir: %s: vocab_size is %d but the %s tokenizer has %d ids: ids %d..%d are outside the embedding table (tokenizer files and model do not match)",
+			filepath.Join(c.Dir, "config.json"), c.VocabSize, family, vocab, c.VocabSize, vocab-1)
+	}
+	return nil
+}
+
+// CheckInput checks a padded batch of rows x seqLen ids (and token type ids,
+// nil when the model takes none) against the model's embedding tables
+// before any backend runs it: token ids below vocab_size, type ids below
+// type_vocab_size, and for models with learned absolute positions a
+// sequence length within max_position_embeddings.
+func (c *Config) CheckInput(ids, typeIDs []int64, seqLen int) error {
+	file := filepath.Join(c.Dir, "config.json")
+	if c.VocabSize > 0 {
+		for k, id := range ids {
+			if id < 0 || id >= int64(c.VocabSize) {
+				return fmt.Errorf("modeldir: token id %d (sequence %d, position %d) is outside vocab_size %d of %s (tokenizer files and model do not match)",
+					id, k/max(seqLen, 1), k%max(seqLen, 1), c.VocabSize, file)
+			}
+		}
+	}
+	if c.TypeVocabSize > 0 {
+		for k, id := range typeIDs {
+			if id < 0 || id >= int64(c.TypeVocabSize) {
+				return fmt.Errorf("modeldir: token type id %d (sequence %d, position %d) is outside type_vocab_size %d of %s",
+					id, k/max(seqLen, 1), k%max(seqLen, 1), c.TypeVocabSize, file)
+			}
+		}
+	}
+	if lim := c.positionLimit(); absolutePositions[c.ModelType] && lim > 0 && seqLen > lim {
+		return fmt.Errorf("modeldir: sequence length %d exceeds the %d positions of %s (max_position_embeddings %d); use a max length of at most %d",
+			seqLen, lim, file, c.MaxPositionEmbeddings, lim)
+	}
+	return nil
+}
+
 // resolveMaxLength mirrors sentence-transformers' Transformer module: an
 // explicit max_seq_length wins; otherwise the smaller of the tokenizer's
 // model_max_length and the model's position limit.
@@ -386,15 +538,16 @@ func (c *Config) resolveMaxLength() {
 }
 
 // Prompt returns the prompt named name ("query", "document", ...), trying
-// the usual aliases ("document" <-> "passage" / "doc"). ok is false if the
-// directory defines none of them.
+// the names sentence-transformers' encode_document tries for documents
+// ("document", then "passage", then "corpus"; "passage" also finds
+// "document" and "corpus"). ok is false if the directory defines none of them.
 func (c *Config) Prompt(name string) (string, bool) {
 	names := []string{name}
 	switch name {
 	case "document":
-		names = append(names, "passage", "doc", "corpus")
+		names = append(names, "passage", "corpus")
 	case "passage":
-		names = append(names, "document", "doc", "corpus")
+		names = append(names, "document", "corpus")
 	}
 	for _, n := range names {
 		if p, ok := c.Prompts[n]; ok {
@@ -402,6 +555,51 @@ func (c *Config) Prompt(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// Roles of RolePrompt.
+const (
+	RoleQuery    = "query"
+	RoleDocument = "document"
+)
+
+// RolePrompt resolves the prompt for a role ("query" or "document") the way
+// sentence-transformers does: an explicit prompt name (e.g. AMBER's
+// "Retrieval-query", from the catalog or an option) must exist; otherwise
+// encode_query's "query", or encode_document's "document", "passage",
+// "corpus" in that order; otherwise the directory's default_prompt_name
+// (what encode() applies when no prompt is named). It returns the prompt
+// name used ("" when none) and its text.
+func (c *Config) RolePrompt(role, explicit string) (name, prompt string, err error) {
+	if explicit != "" {
+		p, ok := c.Prompts[explicit]
+		if !ok {
+			keys := make([]string, 0, len(c.Prompts))
+			for k := range c.Prompts {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			return "", "", fmt.Errorf("modeldir: %s: prompt name %q (for %s) not in config_sentence_transformers.json prompts %q", c.Dir, explicit, role, keys)
+		}
+		return explicit, p, nil
+	}
+	names := []string{"query"}
+	if role == RoleDocument {
+		names = []string{"document", "passage", "corpus"}
+	}
+	for _, n := range names {
+		if p, ok := c.Prompts[n]; ok {
+			return n, p, nil
+		}
+	}
+	if c.DefaultPromptName != "" {
+		p, ok := c.Prompts[c.DefaultPromptName]
+		if !ok {
+			return "", "", fmt.Errorf("modeldir: %s: default_prompt_name %q not in config_sentence_transformers.json prompts", c.Dir, c.DefaultPromptName)
+		}
+		return c.DefaultPromptName, p, nil
+	}
+	return "", "", nil
 }
 
 // PositiveLabel returns the index of the "relevant" label for a

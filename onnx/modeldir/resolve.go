@@ -26,6 +26,26 @@ type Source struct {
 // ErrNeedsExport reports a catalog model without a downloadable ONNX graph.
 var ErrNeedsExport = errors.New("modeldir: model needs an ONNX export")
 
+// ErrNoDirectory reports a model name that is a path (./x, /x, ~/x, a/b/c)
+// naming no existing directory.
+var ErrNoDirectory = errors.New("model directory does not exist")
+
+// LooksLikePath reports whether a model name can only be a local path, not
+// a catalog name or a Hugging Face repository id ("org/name"): it starts
+// with ".", "/" or "~", is absolute, holds a backslash or more than one
+// slash, or ends with a slash.
+func LooksLikePath(name string) bool {
+	switch {
+	case name == "", filepath.IsAbs(name), strings.ContainsRune(name, '\\'):
+		return name != ""
+	case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "/") || strings.HasPrefix(name, "~"):
+		return true
+	case strings.Count(name, "/") > 1 || strings.HasSuffix(name, "/"):
+		return true
+	}
+	return false
+}
+
 // filePatterns are the non-weight files a model directory needs.
 var filePatterns = []string{"*.json", "*.txt", "*.model", "1_Pooling/*"}
 
@@ -48,15 +68,53 @@ var filePatterns = []string{"*.json", "*.txt", "*.model", "1_Pooling/*"}
 // c is the Hub client (nil: hub.New(hub.FromEnv()), which honours HF_HOME,
 // HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE).
 func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
-	if st, err := os.Stat(name); err == nil && st.IsDir() {
+	return ResolveWith(ctx, name, c, convert.Options{})
+}
+
+// ResolveWith is Resolve with the options of jretrieve's own conversions
+// (graph form, quantization: part of the conversion's cache key). Options
+// other than the plain fp32 graph apply only to models jretrieve converts:
+// for one that resolves to a published or exported ONNX graph they are an
+// error rather than silently ignored.
+func ResolveWith(ctx context.Context, name string, c *hub.Client, opts convert.Options) (Source, error) {
+	src, err := resolve(ctx, name, c, opts)
+	if err == nil && opts.RequiresORT() && !IsConverted(src.Dir) {
+		return src, fmt.Errorf("modeldir: %s resolves to its own ONNX graph (%s), not one jretrieve converts: --graph %s --quantize %s apply to converted checkpoints only", name, src.Dir, or(opts.Graph, convert.GraphPlain), or(opts.Quantize, convert.QuantNone))
+	}
+	return src, err
+}
+
+// IsConverted reports whether dir is a conversion jretrieve wrote into its
+// cache (ConvertedDir).
+func IsConverted(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, completeMark))
+	return err == nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func resolve(ctx context.Context, name string, c *hub.Client, opts convert.Options) (Source, error) {
+	st, statErr := os.Stat(name)
+	if statErr == nil && st.IsDir() {
 		if !HasONNX(name) && convert.HasCheckpoint(name) {
-			out, err := ConvertedDir(ctx, name, "", "", convert.Options{})
+			out, err := ConvertedDir(ctx, name, "", "", opts)
 			if err != nil {
 				return Source{}, err
 			}
 			return Source{Dir: out}, nil
 		}
 		return Source{Dir: name}, nil
+	}
+	if statErr == nil {
+		return Source{}, fmt.Errorf("modeldir: %s is a file, not a model directory", name)
+	}
+	if LooksLikePath(name) {
+		return Source{}, fmt.Errorf("modeldir: %s: %w", name, ErrNoDirectory)
 	}
 	if c == nil {
 		c = hub.New(hub.FromEnv())
@@ -68,20 +126,20 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 		}
 		dir, err := c.Snapshot(ctx, hub.Repo{ID: name}, append(append([]string{}, filePatterns...), "model.onnx", "onnx/model.onnx"))
 		if err != nil {
-			return Source{}, fmt.Errorf("modeldir: %s: %w", name, err)
+			return Source{}, fmt.Errorf("modeldir: %s is no local directory, and as a Hugging Face repository: %w", name, err)
 		}
 		if HasONNX(dir) {
 			return Source{Dir: dir}, nil
 		}
 		// No ONNX graph in the repository: convert its checkpoint.
-		return convertSnapshot(ctx, c, hub.Repo{ID: name}, Source{})
+		return convertSnapshot(ctx, c, hub.Repo{ID: name}, Source{}, opts)
 	}
 	src := Source{Model: m, InCatalog: true}
 	// A third-party conversion, an export or no route at all: jretrieve's
 	// own conversion of the model's checkpoint takes over where it builds
 	// the architecture. An official ONNX file (ONNXRepo) keeps priority.
 	if m.ONNX.Source != catalog.ONNXRepo && m.Converted() {
-		return convertSnapshot(ctx, c, hub.Repo{ID: m.ID, Revision: m.Revision}, src)
+		return convertSnapshot(ctx, c, hub.Repo{ID: m.ID, Revision: m.Revision}, src, opts)
 	}
 	if m.Support == catalog.Unsupported {
 		return src, fmt.Errorf("modeldir: %s cannot run in jretrieve yet: %s", m.ID, m.Reason)
@@ -121,12 +179,12 @@ func Resolve(ctx context.Context, name string, c *hub.Client) (Source, error) {
 // convertSnapshot downloads the configuration, tokenizer and checkpoint
 // files of repo and converts them once into jretrieve's cache (see
 // ConvertedDir), keyed by the snapshot's commit.
-func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Source) (Source, error) {
+func convertSnapshot(ctx context.Context, c *hub.Client, repo hub.Repo, src Source, opts convert.Options) (Source, error) {
 	dir, err := snapshotCheckpoint(ctx, c, repo)
 	if err != nil {
 		return src, err
 	}
-	out, err := ConvertedDir(ctx, dir, repo.ID, filepath.Base(dir), convert.Options{})
+	out, err := ConvertedDir(ctx, dir, repo.ID, filepath.Base(dir), opts)
 	if err != nil {
 		return src, fmt.Errorf("modeldir: %s: %w", repo.ID, err)
 	}

@@ -90,7 +90,9 @@ func Init(library string) error {
 		return err
 	}
 	ortgo.SetSharedLibraryPath(lib)
-	if err := ortgo.InitializeEnvironment(ortgo.WithLogLevelError()); err != nil {
+	// Fatal only: ORT's own (coloured) log lines would repeat on stderr
+	// what every call already returns as an error; a library never prints.
+	if err := ortgo.InitializeEnvironment(ortgo.WithLogLevelFatal()); err != nil {
 		return fmt.Errorf("ort: initialize %s: %w", lib, err)
 	}
 	envLib = lib
@@ -104,6 +106,9 @@ type Session struct {
 	output  string
 	outDims []int64
 	sess    *ortgo.DynamicAdvancedSession
+	// mu is held for reading by each Run and for writing by Close, so that
+	// Close never destroys the session under a running inference.
+	mu sync.RWMutex
 }
 
 // Open loads the ONNX model at path.
@@ -223,8 +228,8 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 			out[0].Destroy()
 		}
 	}()
-	if err := s.sess.Run(vals, out); err != nil {
-		return onnx.Tensor{}, fmt.Errorf("ort: %s: run %dx%d: %w", s.path, b.Size, b.SeqLen, err)
+	if err := s.run(ctx, b, vals, out); err != nil {
+		return onnx.Tensor{}, err
 	}
 	if !ok {
 		t, isF := out[0].(*ortgo.Tensor[float32])
@@ -239,6 +244,37 @@ func (s *Session) Run(ctx context.Context, b *onnx.Batch) (onnx.Tensor, error) {
 		res.Shape[i] = int(d)
 	}
 	return res, nil
+}
+
+// run executes the session; a cancelled ctx terminates the inference through
+// OrtRunOptions (ORT stops at its next node) and run returns ctx's error.
+func (s *Session) run(ctx context.Context, b *onnx.Batch, vals, out []ortgo.Value) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.sess == nil {
+		return fmt.Errorf("ort: %s: session closed", s.path)
+	}
+	ro, err := ortgo.NewRunOptions()
+	if err != nil {
+		return fmt.Errorf("ort: %s: run options: %w", s.path, err)
+	}
+	defer ro.Destroy()
+	terminated := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(terminated)
+		ro.Terminate()
+	})
+	err = s.sess.RunWithOptions(vals, out, ro)
+	if !stop() {
+		<-terminated // the callback started: let it finish before ro is destroyed
+	}
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err() // terminated by the cancellation
+	}
+	if err != nil {
+		return fmt.Errorf("ort: %s: run %dx%d: %w", s.path, b.Size, b.SeqLen, err)
+	}
+	return nil
 }
 
 // staticOutput returns the output shape for b when it can be known before
@@ -256,6 +292,8 @@ func (s *Session) staticOutput(b *onnx.Batch) ([]int64, bool) {
 
 // Close implements onnx.Encoder.
 func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.sess == nil {
 		return nil
 	}

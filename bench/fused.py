@@ -1,0 +1,167 @@
+"""Timing half of bench/fused.sh (issue 13): random-weight checkpoints at
+full size, then every graph form timed on the same ONNX Runtime (this
+venv's), one thread, side by side with torch. Times are CPU seconds of the
+process (time.process_time): with one intra-op thread that is the work
+done, robust on a shared machine where wall time depends on the load.
+
+  python bench/fused.py gen CACHE           write CACHE/{bert-base,modernbert-30m}
+  python bench/fused.py time CACHE MODEL    print one TSV line per variant
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+CONFIGS = {
+    # cl-nagoya/ruri-base: BERT-base (tohoku bert-base-japanese-v3 vocab)
+    "bert-base": dict(architectures=["BertModel"], model_type="bert", hidden_size=768, num_hidden_layers=12,
+                      num_attention_heads=12, intermediate_size=3072, vocab_size=32768,
+                      max_position_embeddings=512, type_vocab_size=2, hidden_act="gelu", layer_norm_eps=1e-12),
+    # cl-nagoya/ruri-v3-30m: ModernBERT 256 x 10 layers
+    "modernbert-30m": dict(architectures=["ModernBertModel"], model_type="modernbert", hidden_size=256,
+                           num_hidden_layers=10, num_attention_heads=4, intermediate_size=1024, vocab_size=102400,
+                           max_position_embeddings=8192, global_attn_every_n_layers=3, local_attention=128,
+                           global_rope_theta=160000.0, local_rope_theta=10000.0, pad_token_id=3,
+                           bos_token_id=1, eos_token_id=2, cls_token_id=1, sep_token_id=2),
+}
+
+
+def gen(cache):
+    import torch
+    from transformers import AutoConfig, AutoModel
+    for name, cfg in CONFIGS.items():
+        out = os.path.join(cache, name)
+        if os.path.exists(os.path.join(out, "model.safetensors")):
+            continue
+        torch.manual_seed(0)
+        c = AutoConfig.for_model(**{k: v for k, v in cfg.items() if k != "architectures"})
+        c.architectures = cfg["architectures"]
+        if name.startswith("modernbert"):
+            c._attn_implementation = "eager"
+        m = AutoModel.from_config(c)
+        m.eval()
+        m.save_pretrained(out, safe_serialization=True)
+
+
+def export(cache, model):
+    """The anchors: torch.onnx.export as Optimum's exporter calls it
+    (TorchScript exporter, opset 17, dynamic batch/sequence axes, eager
+    attention), onnxruntime.transformers.optimizer on it, and ORT
+    quantize_dynamic of the optimized graph."""
+    import torch
+    from transformers import AutoModel
+    from onnxruntime.transformers import optimizer
+    from onnxruntime.quantization import quantize_dynamic, QuantType
+    src = os.path.join(cache, model)
+    out = os.path.join(cache, model + "-export")
+    os.makedirs(out, exist_ok=True)
+    plain = os.path.join(out, "model.onnx")
+    cfg = CONFIGS[model]
+    if not os.path.exists(plain):
+        m = AutoModel.from_pretrained(src, attn_implementation="eager")
+        m.eval()
+        ids = torch.ones((2, 16), dtype=torch.int64)
+        names = ["input_ids", "attention_mask"] + (["token_type_ids"] if cfg["model_type"] == "bert" else [])
+        args = tuple([ids, torch.ones_like(ids)] + ([torch.zeros_like(ids)] if len(names) == 3 else []))
+        axes = {n: {0: "batch_size", 1: "sequence_length"} for n in names}
+        axes["last_hidden_state"] = {0: "batch_size", 1: "sequence_length"}
+        class Wrap(torch.nn.Module):
+            def __init__(self, m):
+                super().__init__()
+                self.m = m
+
+            def forward(self, *xs):
+                return self.m(**dict(zip(names, xs))).last_hidden_state
+
+        with torch.no_grad():
+            torch.onnx.export(Wrap(m), args, plain, input_names=names, output_names=["last_hidden_state"],
+                              dynamic_axes=axes, opset_version=17, do_constant_folding=True, dynamo=False)
+    opt = os.path.join(out, "optimized.onnx")
+    if not os.path.exists(opt):
+        o = optimizer.optimize_model(plain, model_type="bert", num_heads=cfg["num_attention_heads"],
+                                     hidden_size=cfg["hidden_size"], opt_level=1)
+        o.save_model_to_file(opt)
+        print("ORT optimizer fusions:", o.get_fused_operator_statistics(), file=sys.stderr)
+    q = os.path.join(out, "optimized-int8.onnx")
+    if not os.path.exists(q):
+        import onnx as _onnx
+        quantize_dynamic(opt, q, weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": _onnx.TensorProto.FLOAT})
+
+
+def inputs(batch, seq, vocab, rng):
+    ids = rng.integers(5, vocab, size=(batch, seq), dtype=np.int64)
+    return ids, np.ones((batch, seq), dtype=np.int64)
+
+
+def time_ort(path, feeds_list, reps):
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    so.inter_op_num_threads = 1
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    names = {i.name for i in s.get_inputs()}
+    out = []
+    for feeds in feeds_list:
+        f = {k: v for k, v in feeds.items() if k in names}
+        s.run(None, f)  # warm-up
+        ts = []
+        for _ in range(reps[len(out)]):
+            t = time.process_time()
+            s.run(None, f)
+            ts.append(time.process_time() - t)
+        out.append(statistics.median(ts))
+    return out
+
+
+def time_torch(model_dir, feeds_list, reps):
+    import torch
+    from transformers import AutoModel
+    torch.set_num_threads(1)
+    m = AutoModel.from_pretrained(model_dir, attn_implementation="sdpa")
+    m.eval()
+    out = []
+    with torch.inference_mode():
+        for feeds in feeds_list:
+            f = {k: torch.from_numpy(v) for k, v in feeds.items() if k in ("input_ids", "attention_mask")}
+            m(**f)
+            ts = []
+            for _ in range(reps[len(out)]):
+                t = time.process_time()
+                m(**f)
+                ts.append(time.process_time() - t)
+            out.append(statistics.median(ts))
+    return out
+
+
+def main():
+    if sys.argv[1] == "gen":
+        gen(sys.argv[2])
+        return
+    if sys.argv[1] == "export":
+        export(sys.argv[2], sys.argv[3])
+        return
+    cache, model = sys.argv[2], sys.argv[3]
+    variants = sys.argv[4:]  # name=path.onnx or torch=dir
+    cfg = CONFIGS[model]
+    rng = np.random.default_rng(0)
+    batch = inputs(32, 128, cfg["vocab_size"], rng)
+    single = inputs(1, 128, cfg["vocab_size"], rng)
+    feeds = []
+    for ids, mask in (batch, single):
+        feeds.append({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+    reps = [int(os.environ.get("REPS_BATCH", "3")), int(os.environ.get("REPS_SINGLE", "20"))]
+    for v in variants:
+        name, path = v.split("=", 1)
+        if name == "torch":
+            tb, ts = time_torch(path, feeds, reps)
+        else:
+            tb, ts = time_ort(path, feeds, reps)
+        print(f"{model}\t{name}\t{tb:.4f}\t{ts*1000:.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

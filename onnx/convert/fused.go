@@ -1,0 +1,584 @@
+package convert
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	pb "github.com/advancedclimatesystems/gonnx/onnx"
+)
+
+// Graph forms (Options.Graph).
+const (
+	// GraphPlain writes standard opset-17 operators only: runs on ONNX
+	// Runtime and on the pure-Go backend.
+	GraphPlain = "plain"
+	// GraphFused writes the ONNX Runtime contrib operators (domain
+	// com.microsoft) that onnxruntime.transformers.optimizer produces and
+	// the CPU provider implements: Attention, SkipLayerNormalization,
+	// BiasGelu/Gelu, FastGelu for the BERT family; RotaryEmbedding,
+	// MultiHeadAttention and Gelu for ModernBERT. Such a graph runs on
+	// ONNX Runtime only.
+	GraphFused = "fused"
+)
+
+// msDomain is the ONNX Runtime contrib operator domain.
+const msDomain = "com.microsoft"
+
+// RequiresORT reports whether a graph written with o uses ONNX Runtime
+// contrib operators, which the pure-Go backend does not implement.
+func (o Options) RequiresORT() bool {
+	return o.graph() == GraphFused || o.quantize() != QuantNone
+}
+
+func (o Options) graph() string {
+	if o.Graph == "" {
+		return GraphPlain
+	}
+	return o.Graph
+}
+
+func (o Options) quantize() string {
+	if o.Quantize == "" {
+		return QuantNone
+	}
+	return o.Quantize
+}
+
+// check validates the graph form and quantization names.
+func (o Options) check() error {
+	switch o.graph() {
+	case GraphPlain, GraphFused:
+	default:
+		return fmt.Errorf("convert: graph form %q is not supported (plain, fused)", o.Graph)
+	}
+	switch o.quantize() {
+	case QuantNone, QuantInt8:
+	default:
+		return fmt.Errorf("convert: quantization %q is not supported (none, int8)", o.Quantize)
+	}
+	return nil
+}
+
+// formKey is the part of Options.Key for the graph form and quantization:
+// "" for the default plain fp32 graph (so existing cache keys stay valid).
+func (o Options) formKey() string {
+	k := ""
+	if o.graph() != GraphPlain {
+		k += "-" + o.graph()
+	}
+	if o.quantize() != QuantNone {
+		k += "-" + o.quantize()
+	}
+	return k
+}
+
+// finishForm rewrites the built plain graph into the form opts asks for
+// and returns the extra operator set imports the result needs.
+// maxPos bounds the sequence length (the rotary caches cover it).
+func (b *graph) finishForm(opts Options, maxPos int) []*pb.OperatorSetIdProto {
+	if b.err != nil || !opts.RequiresORT() {
+		return nil
+	}
+	if opts.graph() == GraphFused {
+		b.fuse(maxPos)
+	}
+	if opts.quantize() == QuantInt8 {
+		b.quantizeInt8()
+	}
+	b.prune()
+	b.g.Name += "-" + opts.graph()
+	return []*pb.OperatorSetIdProto{{Domain: msDomain, Version: 1}}
+}
+
+// index maps values to the nodes producing them, and constant names to
+// initializers, for pattern matching on the built graph.
+type index struct {
+	prod  map[string]*pb.NodeProto
+	inits map[string]*pb.TensorProto
+	input map[string]bool
+}
+
+func (b *graph) index() *index {
+	ix := &index{prod: map[string]*pb.NodeProto{}, inits: map[string]*pb.TensorProto{}, input: map[string]bool{}}
+	for _, n := range b.g.Node {
+		for _, o := range n.Output {
+			ix.prod[o] = n
+		}
+	}
+	for _, t := range b.g.Initializer {
+		ix.inits[t.Name] = t
+	}
+	for _, in := range b.g.Input {
+		ix.input[in.Name] = true
+	}
+	return ix
+}
+
+// node returns the producer of value v if it is an opType node.
+func (ix *index) node(v, opType string) *pb.NodeProto {
+	n := ix.prod[v]
+	if n == nil || n.OpType != opType || n.Domain != "" {
+		return nil
+	}
+	return n
+}
+
+// scalar returns the value of a one-element inline float32 initializer.
+func (ix *index) scalar(v string) (float32, bool) {
+	t := ix.inits[v]
+	if t == nil || t.DataType != int32(pb.TensorProto_FLOAT) || len(t.RawData) != 4 {
+		return 0, false
+	}
+	return math.Float32frombits(binary.LittleEndian.Uint32(t.RawData)), true
+}
+
+// ints returns the values of an inline int64 initializer.
+func (ix *index) ints(v string) ([]int64, bool) {
+	t := ix.inits[v]
+	if t == nil || t.DataType != int32(pb.TensorProto_INT64) || t.RawData == nil {
+		return nil, false
+	}
+	out := make([]int64, len(t.RawData)/8)
+	for i := range out {
+		out[i] = int64(binary.LittleEndian.Uint64(t.RawData[8*i:]))
+	}
+	return out, true
+}
+
+func (ix *index) isScalar(v string, want float32) bool {
+	f, ok := ix.scalar(v)
+	return ok && math.Abs(float64(f-want)) <= 1e-6*math.Abs(float64(want))
+}
+
+func attrInts(n *pb.NodeProto, name string) []int64 {
+	for _, a := range n.Attribute {
+		if a.Name == name {
+			return a.Ints
+		}
+	}
+	return nil
+}
+
+func attrFloat(n *pb.NodeProto, name string) (float32, bool) {
+	for _, a := range n.Attribute {
+		if a.Name == name {
+			return a.F, true
+		}
+	}
+	return 0, false
+}
+
+func equalInts(a []int64, b ...int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// other returns the input of binary node n that is not v ("" if none).
+func other(n *pb.NodeProto, v string) string {
+	switch {
+	case n.Input[0] == v:
+		return n.Input[1]
+	case n.Input[1] == v:
+		return n.Input[0]
+	}
+	return ""
+}
+
+// biasAdd matches v = Add(y, bias) with bias a 1-D initializer and y a
+// computed value, returning y and bias.
+func (ix *index) biasAdd(v string) (string, string, bool) {
+	n := ix.node(v, "Add")
+	if n == nil {
+		return "", "", false
+	}
+	for i := range 2 {
+		y, bias := n.Input[i], n.Input[1-i]
+		if t := ix.inits[bias]; t != nil && len(t.Dims) == 1 && ix.inits[y] == nil {
+			return y, bias, true
+		}
+	}
+	return "", "", false
+}
+
+// msNode is a com.microsoft node writing output out.
+func msNode(opType, out string, inputs []string, attrs ...attr) *pb.NodeProto {
+	return &pb.NodeProto{OpType: opType, Domain: msDomain, Input: inputs, Output: []string{out}, Name: out + "_" + opType, Attribute: attrs}
+}
+
+// fuse replaces the attention, residual+LayerNorm and GELU subgraphs the
+// layers write with their ONNX Runtime contrib operators. Each fused node
+// takes the place of the last node of its pattern, writing the same value
+// name, so consumers are unchanged; the pattern's other nodes die and are
+// pruned. Patterns are matched strictly (constants included): anything that
+// does not match stays plain.
+func (b *graph) fuse(maxPos int) {
+	ix := b.index()
+	repl := map[*pb.NodeProto][]*pb.NodeProto{}
+	var mask32 string
+	for _, n := range b.g.Node {
+		if n.Domain != "" {
+			continue
+		}
+		switch n.OpType {
+		case "Softmax":
+			end, nodes := b.fuseAttention(ix, n, &mask32)
+			if end == nil {
+				end, nodes = b.fuseRotaryAttention(ix, n, &mask32, maxPos)
+			}
+			if end != nil {
+				repl[end] = nodes
+			}
+		case "LayerNormalization":
+			if nn := fuseSkipLayerNorm(ix, n); nn != nil {
+				repl[n] = []*pb.NodeProto{nn}
+			} else if nn, add := b.fusePreSkipLayerNorm(ix, n); nn != nil {
+				repl[n] = []*pb.NodeProto{nn}
+				repl[add] = nil // h is now SkipLayerNormalization's output
+			}
+		case "Mul":
+			if nn := fuseGelu(ix, n); nn != nil {
+				repl[n] = []*pb.NodeProto{nn}
+			}
+		}
+	}
+	var nodes []*pb.NodeProto
+	if mask32 != "" {
+		nodes = append(nodes, &pb.NodeProto{OpType: "Cast", Input: []string{"attention_mask"}, Output: []string{mask32}, Name: mask32, Attribute: []attr{aInt("to", int64(pb.TensorProto_INT32))}})
+	}
+	for _, n := range b.g.Node {
+		if r, ok := repl[n]; ok {
+			nodes = append(nodes, r...)
+		} else {
+			nodes = append(nodes, n)
+		}
+	}
+	b.g.Node = nodes
+}
+
+// fuseGelu matches GELUActivation, x*0.5 * (erf(x/sqrt2) + 1), and the
+// tanh approximation, x*0.5 * (tanh(...) + 1), at their final Mul n:
+// BiasGelu (or FastGelu with bias) when x is a bias Add, else Gelu/FastGelu.
+func fuseGelu(ix *index, n *pb.NodeProto) *pb.NodeProto {
+	if len(n.Input) != 2 {
+		return nil
+	}
+	for i := range 2 {
+		half, plus := ix.node(n.Input[i], "Mul"), ix.node(n.Input[1-i], "Add")
+		if half == nil || plus == nil {
+			continue
+		}
+		var x string
+		for j := range 2 {
+			if ix.isScalar(half.Input[1-j], 0.5) {
+				x = half.Input[j]
+			}
+		}
+		if x == "" {
+			continue
+		}
+		var f string
+		for j := range 2 {
+			if ix.isScalar(plus.Input[1-j], 1) {
+				f = plus.Input[j]
+			}
+		}
+		if erf := ix.node(f, "Erf"); erf != nil {
+			div := ix.node(erf.Input[0], "Div")
+			if div == nil || div.Input[0] != x || !ix.isScalar(div.Input[1], float32(math.Sqrt2)) {
+				continue
+			}
+			if y, bias, ok := ix.biasAdd(x); ok {
+				return msNode("BiasGelu", n.Output[0], []string{y, bias})
+			}
+			return msNode("Gelu", n.Output[0], []string{x})
+		}
+		if th := ix.node(f, "Tanh"); th != nil {
+			// inner = (x + 0.044715 x^3) * sqrt(2/pi)
+			inner := ix.node(th.Input[0], "Mul")
+			if inner == nil || !ix.isScalar(inner.Input[1], float32(math.Sqrt(2/math.Pi))) {
+				continue
+			}
+			sum := ix.node(inner.Input[0], "Add")
+			if sum == nil || sum.Input[0] != x {
+				continue
+			}
+			cube := ix.node(sum.Input[1], "Mul")
+			if cube == nil || !ix.isScalar(cube.Input[1], 0.044715) {
+				continue
+			}
+			x3 := ix.node(cube.Input[0], "Mul")
+			if x3 == nil || x3.Input[1] != x {
+				continue
+			}
+			if x2 := ix.node(x3.Input[0], "Mul"); x2 == nil || x2.Input[0] != x || x2.Input[1] != x {
+				continue
+			}
+			if y, bias, ok := ix.biasAdd(x); ok {
+				return msNode("FastGelu", n.Output[0], []string{y, bias})
+			}
+			return msNode("FastGelu", n.Output[0], []string{x})
+		}
+	}
+	return nil
+}
+
+// fuseSkipLayerNorm matches LayerNorm(Add(y + bias, residual)) over the
+// last axis with gamma and beta, where residual is the output of an
+// earlier (Skip)LayerNormalization (so of the full [B, S, H] shape):
+// SkipLayerNormalization(y, residual, gamma, beta, bias).
+func fuseSkipLayerNorm(ix *index, n *pb.NodeProto) *pb.NodeProto {
+	if len(n.Input) != 3 || !equalInts([]int64{axisOf(n)}, -1) {
+		return nil
+	}
+	add := ix.node(n.Input[0], "Add")
+	if add == nil {
+		return nil
+	}
+	eps, _ := attrFloat(n, "epsilon")
+	for i := range 2 {
+		y, bias, ok := ix.biasAdd(add.Input[i])
+		res := ix.prod[add.Input[1-i]]
+		if !ok || res == nil || (res.OpType != "LayerNormalization" && res.OpType != "SkipLayerNormalization") {
+			continue
+		}
+		return msNode("SkipLayerNormalization", n.Output[0], []string{y, add.Input[1-i], n.Input[1], n.Input[2], bias}, aFloat("epsilon", eps))
+	}
+	return nil
+}
+
+// fusePreSkipLayerNorm matches the pre-LayerNorm residual of ModernBERT:
+// h = Add(x, y); LayerNorm(h) with h also feeding later nodes (the next
+// residual), x and y both [B, S, H] values (produced by a linear, a
+// residual Add or a LayerNorm). It becomes SkipLayerNormalization(x, y,
+// gamma[, beta]) writing the normalized value and h (its fourth output,
+// input_skip_bias_sum); the Add dies. Every other consumer of h must come
+// after the LayerNorm, where h is now computed.
+func (b *graph) fusePreSkipLayerNorm(ix *index, n *pb.NodeProto) (*pb.NodeProto, *pb.NodeProto) {
+	if len(n.Input) < 2 || axisOf(n) != -1 {
+		return nil, nil
+	}
+	add := ix.node(n.Input[0], "Add")
+	if add == nil {
+		return nil, nil
+	}
+	full := func(v string) bool {
+		p := ix.prod[v]
+		if p == nil {
+			return false
+		}
+		switch p.Domain + ":" + p.OpType {
+		case ":MatMul", ":Add", ":LayerNormalization", msDomain + ":SkipLayerNormalization", msDomain + ":DynamicQuantizeMatMul":
+			return true
+		}
+		return false
+	}
+	if !full(add.Input[0]) || !full(add.Input[1]) {
+		return nil, nil
+	}
+	// A residual Add operand must itself be a residual (not the bias Add
+	// of a linear, whose operand is a constant).
+	for _, in := range add.Input {
+		if p := ix.node(in, "Add"); p != nil && (ix.inits[p.Input[0]] != nil || ix.inits[p.Input[1]] != nil) {
+			return nil, nil
+		}
+	}
+	seenLN := false
+	for _, m := range b.g.Node {
+		if m == n {
+			seenLN = true
+			continue
+		}
+		for _, in := range m.Input {
+			if in == add.Output[0] && !seenLN && m != n {
+				return nil, nil
+			}
+		}
+	}
+	for _, o := range b.g.Output {
+		if o.Name == add.Output[0] {
+			return nil, nil
+		}
+	}
+	eps, _ := attrFloat(n, "epsilon")
+	in := []string{add.Input[0], add.Input[1], n.Input[1]}
+	if len(n.Input) > 2 {
+		in = append(in, n.Input[2])
+	}
+	nn := msNode("SkipLayerNormalization", n.Output[0], in, aFloat("epsilon", eps))
+	nn.Output = []string{n.Output[0], "", "", add.Output[0]}
+	return nn, add
+}
+
+func axisOf(n *pb.NodeProto) int64 {
+	for _, a := range n.Attribute {
+		if a.Name == "axis" {
+			return a.I
+		}
+	}
+	return -1
+}
+
+// projection matches a head split of linear(x): Transpose(Reshape(
+// Add(MatMul(x, Transpose(W)), bias), [0, 0, nh, hd]), perm 0,2,1,3) and
+// returns x, the transposed weight value, bias and nh.
+func (ix *index) projection(v string) (x, wt, bias string, nh int64, ok bool) {
+	tr := ix.node(v, "Transpose")
+	if tr == nil || !equalInts(attrInts(tr, "perm"), 0, 2, 1, 3) {
+		return
+	}
+	rs := ix.node(tr.Input[0], "Reshape")
+	if rs == nil {
+		return
+	}
+	shape, sok := ix.ints(rs.Input[1])
+	if !sok || len(shape) != 4 || shape[0] != 0 || shape[1] != 0 {
+		return
+	}
+	y, bias, bok := ix.biasAdd(rs.Input[0])
+	if !bok {
+		return
+	}
+	mm := ix.node(y, "MatMul")
+	if mm == nil {
+		return
+	}
+	wtn := ix.node(mm.Input[1], "Transpose")
+	if wtn == nil || ix.inits[wtn.Input[0]] == nil || !equalInts(attrInts(wtn, "perm"), 1, 0) {
+		return
+	}
+	return mm.Input[0], mm.Input[1], bias, shape[2], true
+}
+
+// fuseAttention matches the layers' eager attention around Softmax sm,
+// with q, k, v projections of one input and the padding-mask bias of
+// keyMask/maskBias, and returns the pattern's last node and what replaces
+// it: the packed QKV weight and bias (Concat of the per-projection
+// constants, folded by ONNX Runtime at load) and one Attention node with
+// the raw int32 attention mask as mask_index.
+func (b *graph) fuseAttention(ix *index, sm *pb.NodeProto, mask32 *string) (*pb.NodeProto, []*pb.NodeProto) {
+	if axisOf(sm) != -1 {
+		return nil, nil
+	}
+	sc := ix.node(sm.Input[0], "Add")
+	if sc == nil {
+		return nil, nil
+	}
+	var ms *pb.NodeProto
+	var maskb string
+	for i := range 2 {
+		if m := ix.node(sc.Input[i], "Mul"); m != nil {
+			ms, maskb = m, sc.Input[1-i]
+		}
+	}
+	if ms == nil || !ix.paddingBias(maskb) {
+		return nil, nil
+	}
+	scale, ok := ix.scalar(ms.Input[1])
+	qk := ix.node(ms.Input[0], "MatMul")
+	if !ok || qk == nil {
+		return nil, nil
+	}
+	kt := ix.node(qk.Input[1], "Transpose")
+	if kt == nil || !equalInts(attrInts(kt, "perm"), 0, 1, 3, 2) {
+		return nil, nil
+	}
+	// Consumers: sm -> MatMul(sm, v) -> Transpose 0213 -> Reshape [0,0,H].
+	var pv, ct, out *pb.NodeProto
+	for _, n := range b.g.Node {
+		switch {
+		case n.OpType == "MatMul" && n.Input[0] == sm.Output[0]:
+			pv = n
+		case pv != nil && n.OpType == "Transpose" && n.Input[0] == pv.Output[0] && equalInts(attrInts(n, "perm"), 0, 2, 1, 3):
+			ct = n
+		case ct != nil && n.OpType == "Reshape" && n.Input[0] == ct.Output[0]:
+			out = n
+		}
+	}
+	if out == nil {
+		return nil, nil
+	}
+	if shape, ok := ix.ints(out.Input[1]); !ok || len(shape) != 3 || shape[0] != 0 || shape[1] != 0 {
+		return nil, nil
+	}
+	xq, wq, bq, nh, ok1 := ix.projection(qk.Input[0])
+	xk, wk, bk, nhk, ok2 := ix.projection(kt.Input[0])
+	xv, wv, bv, nhv, ok3 := ix.projection(pv.Input[1])
+	if !ok1 || !ok2 || !ok3 || xq != xk || xq != xv || nh != nhk || nh != nhv {
+		return nil, nil
+	}
+	if *mask32 == "" {
+		*mask32 = b.name("mask_int32")
+	}
+	w, bias := b.name("qkv_weight"), b.name("qkv_bias")
+	return out, []*pb.NodeProto{
+		{OpType: "Concat", Input: []string{wq, wk, wv}, Output: []string{w}, Name: w, Attribute: []attr{aInt("axis", 1)}},
+		{OpType: "Concat", Input: []string{bq, bk, bv}, Output: []string{bias}, Name: bias, Attribute: []attr{aInt("axis", 0)}},
+		msNode("Attention", out.Output[0], []string{xq, w, bias, *mask32}, aInt("num_heads", nh), aFloat("scale", scale)),
+	}
+}
+
+// paddingBias matches maskBias(keyMask(attention_mask)):
+// Where(Unsqueeze(Greater(attention_mask, 0), [1, 2]), 0, min).
+func (ix *index) paddingBias(v string) bool {
+	w := ix.node(v, "Where")
+	if w == nil || !ix.isScalar(w.Input[1], 0) || !ix.isScalar(w.Input[2], minFloat) {
+		return false
+	}
+	u := ix.node(w.Input[0], "Unsqueeze")
+	if u == nil {
+		return false
+	}
+	if axes, ok := ix.ints(u.Input[1]); !ok || !equalInts(axes, 1, 2) {
+		return false
+	}
+	g := ix.node(u.Input[0], "Greater")
+	if g == nil || g.Input[0] != "attention_mask" || !ix.input["attention_mask"] {
+		return false
+	}
+	zero, ok := ix.ints(g.Input[1])
+	return ok && equalInts(zero, 0)
+}
+
+// prune drops the nodes and initializers no graph output depends on.
+func (b *graph) prune() {
+	live := map[string]bool{}
+	for _, o := range b.g.Output {
+		live[o.Name] = true
+	}
+	keep := make([]bool, len(b.g.Node))
+	for i := len(b.g.Node) - 1; i >= 0; i-- {
+		n := b.g.Node[i]
+		for _, o := range n.Output {
+			if live[o] {
+				keep[i] = true
+			}
+		}
+		if keep[i] {
+			for _, in := range n.Input {
+				live[in] = true
+			}
+		}
+	}
+	var nodes []*pb.NodeProto
+	for i, n := range b.g.Node {
+		if keep[i] {
+			nodes = append(nodes, n)
+		}
+	}
+	b.g.Node = nodes
+	var inits []*pb.TensorProto
+	for _, t := range b.g.Initializer {
+		if live[t.Name] {
+			inits = append(inits, t)
+		}
+	}
+	b.g.Initializer = inits
+}
