@@ -17,7 +17,7 @@ import (
 
 // Version is the converter's version. It is part of the conversion cache
 // key: bump it whenever a graph the converter writes changes.
-const Version = "2"
+const Version = "1"
 
 // Options tunes a conversion.
 type Options struct {

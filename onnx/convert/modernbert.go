@@ -153,11 +153,10 @@ func (b *graph) modernLayer(cfg modernConfig, x string, i int, bias, cos, sin st
 		h = b.layerNorm(x, p+".attn_norm", cfg.hidden, cfg.eps, cfg.normBias)
 	}
 	// ModernBertAttention: Wqkv viewed as [B, S, 3, nh, hd].
-	// One reshape and one transpose to [3, B, nh, S, hd], then unbind.
 	qkv := b.linear(h, p+".attn.Wqkv", cfg.hidden, 3*cfg.hidden, cfg.attnBias)
-	qkv = b.transpose(b.reshape(qkv, 0, 0, 3, int64(cfg.heads), int64(hd)), 2, 0, 3, 1, 4)
 	part := func(j int) string {
-		return b.op("Gather", []string{qkv, b.constI64([]int64{int64(j)})}, aInt("axis", 0))
+		s := b.slice(qkv, b.ints(int64(j*cfg.hidden)), b.ints(int64((j+1)*cfg.hidden)), b.ints(-1))
+		return b.heads(s, cfg.heads, hd)
 	}
 	q := b.applyRope(part(0), cos, sin, hd)
 	k := b.applyRope(part(1), cos, sin, hd)
