@@ -19,4 +19,12 @@
 //     Identity, the raw logits, for two or more, as CrossEncoder does).
 //   - tokenizer_config.json: model_max_length (fallback for the max length).
 //   - the ONNX file: model.onnx, else onnx/model.onnx.
+//
+// A directory, catalog model or Hub repository with a checkpoint but no
+// ONNX file is converted by package onnx/convert, once, into
+// CacheDir()/converted/<key> (ConvertedDir; the key names the repository
+// and commit, or a local directory's path and file stamps, the converter
+// version and its options); Resolve returns that directory, a complete
+// model directory with the configuration and tokenizer files hard-linked
+// or copied beside model.onnx. An official ONNX file keeps priority.
 package modeldir
