@@ -155,7 +155,7 @@ func TestUniCharDefMatchesKagome(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		kd := d.d
+		kd := kagomeDict(name, false)
 		for r := 0; r < 0xFFFF; r++ {
 			got := d.chars.names[d.chars.info[r].def]
 			want := kd.CharClass[kd.CharacterCategory(rune(r))]

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	kdict "github.com/ikawaha/kagome-dict/dict"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -57,11 +56,10 @@ var ErrInvalidUTF8 = errors.New("analysis: text is not valid UTF-8")
 
 // Analyzer segments Japanese text. It is safe for concurrent use.
 type Analyzer struct {
-	opt     Options
-	d       *dictionary
-	baseIdx int
-	drop    [][]string
-	stop    map[string]struct{}
+	opt  Options
+	d    *dictionary
+	drop [][]string
+	stop map[string]struct{}
 }
 
 // New returns an analyzer for opt. The dictionary is loaded on first use
@@ -74,16 +72,9 @@ func New(opt Options) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Analyzer{opt: opt, d: d, baseIdx: -1}
-	if opt.BaseForm {
-		if opt.Dict == Uni {
-			a.baseIdx = uniOrthBase
-		} else if v, ok := d.d.ContentsMeta[kdict.BaseFormIndex]; ok {
-			a.baseIdx = int(v)
-		}
-		if a.baseIdx < 0 {
-			return nil, fmt.Errorf("analysis: dictionary %s has no base form feature", opt.Dict)
-		}
+	a := &Analyzer{opt: opt, d: d}
+	if opt.BaseForm && d.base.len() != len(d.morphs) {
+		return nil, fmt.Errorf("analysis: dictionary %s has no base form feature", opt.Dict)
 	}
 	for _, p := range opt.DropPOS {
 		if p == "" {
@@ -101,7 +92,7 @@ func New(opt Options) (*Analyzer, error) {
 }
 
 // uniOrthBase is the index of 書字形基本形 (orthBase) in UniDic's
-// feature list (uni.OrthBase).
+// feature list (uni.OrthBase), POS levels included.
 const uniOrthBase = 10
 
 // Options returns the options the analyzer was built with (Dict filled in).
@@ -115,15 +106,41 @@ func (a *Analyzer) Analyze(text string) ([]Token, error) {
 		return nil, err
 	}
 	la := latticePool.Get().(*lattice)
-	defer latticePool.Put(la)
-	a.d.viterbi(la, text)
-	out := make([]Token, len(la.path))
-	for i, p := range la.path {
-		nd := &la.nodes[p]
-		out[i] = Token{Surface: text[nd.surf:nd.end], Start: int(nd.surf), End: int(nd.end),
-			POS: a.d.pos(nd), Known: nd.class == classKnown, id: nd.id}
+	defer putLattice(la)
+	a.d.viterbi(la, text, nil)
+	out := make([]Token, len(la.out))
+	for i := range la.out {
+		out[i] = a.token(text, &la.out[i])
 	}
 	return out, nil
+}
+
+func (a *Analyzer) token(text string, nd *node) Token {
+	return Token{Surface: text[nd.surf:nd.end], Start: int(nd.surf), End: int(nd.end),
+		POS: a.d.pos(nd), Known: nd.class == classKnown, id: nd.id}
+}
+
+// AnalyzeFunc calls yield with each token of Analyze(text) in order, as
+// soon as it is decided, and stops when yield returns false: the text
+// after the point where the best path is settled is not analysed (exact:
+// the tokens are those of Analyze, see Wakati on long texts). Invalid
+// UTF-8 gives ErrInvalidUTF8 before any call.
+func (a *Analyzer) AnalyzeFunc(text string, yield func(Token) bool) error {
+	text, err := a.prepare(text)
+	if err != nil {
+		return err
+	}
+	la := latticePool.Get().(*lattice)
+	defer putLattice(la)
+	a.d.viterbi(la, text, func(nodes []node) bool {
+		for i := range nodes {
+			if !yield(a.token(text, &nodes[i])) {
+				return false
+			}
+		}
+		return true
+	})
+	return nil
 }
 
 func (a *Analyzer) prepare(text string) (string, error) {
@@ -139,19 +156,80 @@ func (a *Analyzer) prepare(text string) (string, error) {
 // Wakati returns the surface tokens of the best path, exactly what
 // `mecab -Owakati` prints for text given as one line (whitespace is never
 // a token). Only Options.NFKC is applied. Invalid UTF-8 yields nil.
+//
+// Long texts are segmented in bounded memory with the same result: the
+// part of the best path that every continuation shares is settled and
+// the lattice behind it dropped as the analysis proceeds (no chunking
+// that could change a token).
 func (a *Analyzer) Wakati(text string) []string {
 	text, err := a.prepare(text)
 	if err != nil {
 		return nil
 	}
 	la := latticePool.Get().(*lattice)
-	a.d.viterbi(la, text)
-	out := make([]string, len(la.path))
-	for i, p := range la.path {
-		out[i] = text[la.nodes[p].surf:la.nodes[p].end]
+	defer putLattice(la)
+	var out []string
+	a.d.viterbi(la, text, func(nodes []node) bool {
+		if out == nil {
+			out = make([]string, 0, len(nodes))
+		}
+		for i := range nodes {
+			out = append(out, text[nodes[i].surf:nodes[i].end])
+		}
+		return true
+	})
+	if out == nil {
+		out = []string{}
 	}
-	latticePool.Put(la)
 	return out
+}
+
+// WakatiFunc calls yield with each token of Wakati(text) in order, as
+// soon as it is settled, and stops when yield returns false (the rest of
+// the text is then not analysed). Invalid UTF-8 gives ErrInvalidUTF8
+// before any call.
+func (a *Analyzer) WakatiFunc(text string, yield func(string) bool) error {
+	text, err := a.prepare(text)
+	if err != nil {
+		return err
+	}
+	la := latticePool.Get().(*lattice)
+	defer putLattice(la)
+	a.d.viterbi(la, text, func(nodes []node) bool {
+		for i := range nodes {
+			if !yield(text[nodes[i].surf:nodes[i].end]) {
+				return false
+			}
+		}
+		return true
+	})
+	return nil
+}
+
+// WakatiPrefixFunc is WakatiFunc for a text known only up to here: it
+// calls yield with the words that Wakati gives for every text starting
+// with prefix (the words of a longer text, never of prefix cut short),
+// in order, and stops when yield returns false. The words near the end of
+// prefix, whose segmentation depends on what follows, are not given. With
+// Options.NFKC the guarantee holds for texts whose NFKC form starts with
+// that of prefix (cut prefix at a normalisation boundary, see
+// golang.org/x/text/unicode/norm). Invalid UTF-8 gives ErrInvalidUTF8.
+func (a *Analyzer) WakatiPrefixFunc(prefix string, yield func(string) bool) error {
+	text, err := a.prepare(prefix)
+	if err != nil {
+		return err
+	}
+	la := latticePool.Get().(*lattice)
+	defer putLattice(la)
+	a.d.viterbiPrefix(la, text, func(nodes []node) bool {
+		for i := range nodes {
+			if !yield(text[nodes[i].surf:nodes[i].end]) {
+				return false
+			}
+		}
+		return true
+	})
+	return nil
 }
 
 // Tokens returns the tokens of text with every option applied (NFKC,
@@ -161,34 +239,53 @@ func (a *Analyzer) Tokens(text string) []string {
 	if !a.opt.BaseForm && len(a.drop) == 0 && !a.opt.Lower && a.stop == nil {
 		return a.Wakati(text)
 	}
-	text, err := a.prepare(text)
-	if err != nil {
+	out := []string{}
+	if a.TokensFunc(text, func(t string) bool { out = append(out, t); return true }) != nil {
 		return nil
 	}
+	return out
+}
+
+// TokensFunc calls yield with each token of Tokens(text) in order, as
+// soon as it is decided, and stops when yield returns false (the rest of
+// the text is then not analysed). Invalid UTF-8 gives ErrInvalidUTF8
+// before any call.
+func (a *Analyzer) TokensFunc(text string, yield func(string) bool) error {
+	text, err := a.prepare(text)
+	if err != nil {
+		return err
+	}
 	la := latticePool.Get().(*lattice)
-	defer latticePool.Put(la)
-	a.d.viterbi(la, text)
-	out := make([]string, 0, len(la.path))
-	for _, p := range la.path {
-		nd := &la.nodes[p]
-		if len(a.drop) > 0 && a.dropped(a.d.pos(nd)) {
-			continue
-		}
-		t := text[nd.surf:nd.end]
-		if a.opt.BaseForm {
-			if b, ok := a.d.feature(nd, a.baseIdx); ok && b != "" && b != "*" {
-				t = b
+	defer putLattice(la)
+	a.d.viterbi(la, text, func(nodes []node) bool {
+		for i := range nodes {
+			if t, ok := a.filter(text, &nodes[i]); ok && !yield(t) {
+				return false
 			}
 		}
-		if a.opt.Lower {
-			t = strings.ToLower(t)
-		}
-		if _, stop := a.stop[t]; stop {
-			continue
-		}
-		out = append(out, t)
+		return true
+	})
+	return nil
+}
+
+// filter applies the options of Tokens to one node.
+func (a *Analyzer) filter(text string, nd *node) (string, bool) {
+	if len(a.drop) > 0 && a.dropped(a.d.pos(nd)) {
+		return "", false
 	}
-	return out
+	t := text[nd.surf:nd.end]
+	if a.opt.BaseForm {
+		if b := a.d.baseForm(nd); b != "" && b != "*" {
+			t = b
+		}
+	}
+	if a.opt.Lower {
+		t = strings.ToLower(t)
+	}
+	if _, stop := a.stop[t]; stop {
+		return "", false
+	}
+	return t, true
 }
 
 func (a *Analyzer) dropped(pos []string) bool {
@@ -209,16 +306,15 @@ outer:
 
 // pos returns the part-of-speech levels of a node.
 func (d *dictionary) pos(nd *node) []string {
-	kd := d.d
 	switch nd.class {
 	case classKnown:
+		ids := d.posIDs[d.posOff[nd.id]:d.posOff[nd.id+1]]
 		if f, ok := d.features[nd.id]; ok {
-			return append([]string(nil), f[:len(kd.POSTable.POSs[nd.id])]...)
+			return append([]string(nil), f[:len(ids)]...)
 		}
-		ids := kd.POSTable.POSs[nd.id]
 		out := make([]string, len(ids))
 		for i, id := range ids {
-			out[i] = kd.POSTable.NameList[id]
+			out[i] = d.posNames.at(int(id))
 		}
 		return out
 	case classUnknown:
@@ -227,24 +323,13 @@ func (d *dictionary) pos(nd *node) []string {
 	return nil
 }
 
-// feature returns feature i (POS levels included in the count, as in
-// kagome's FeatureAt) of a known node. Unknown words have none.
-func (d *dictionary) feature(nd *node, i int) (string, bool) {
-	if nd.class != classKnown || d.d.Contents == nil {
-		return "", false
+// baseForm returns the base form of a known node ("" when the dictionary
+// has none or was loaded without base forms).
+func (d *dictionary) baseForm(nd *node) string {
+	if nd.class != classKnown || d.base.len() == 0 {
+		return ""
 	}
-	if f, ok := d.features[nd.id]; ok {
-		if i < 0 || i >= len(f) {
-			return "", false
-		}
-		return f[i], true
-	}
-	f := d.d.Contents[nd.id]
-	i -= len(d.d.POSTable.POSs[nd.id])
-	if i < 0 || i >= len(f) {
-		return "", false
-	}
-	return f[i], true
+	return d.base.at(int(nd.id))
 }
 
 // WakatiBatch runs Wakati over texts on all CPUs; out[i] belongs to

@@ -7,7 +7,8 @@ import (
 
 // FuzzAnalyze checks, for any input, that segmentation never panics and
 // that the tokens tile the text: non-empty, in order, separated only by
-// characters of char.def category SPACE.
+// characters of char.def category SPACE; and that the bounded-memory
+// Viterbi, compacting as often as it can, gives the same tokens.
 func FuzzAnalyze(f *testing.F) {
 	for _, s := range []string{"すもももももももものうち。", "  Hello World 123  ", "ＡＢＣ①②𠮷野家", "ab\xffc", "", "\u3000\r\n", "一二三漢字ｶﾀｶﾅ"} {
 		f.Add(s)
@@ -45,6 +46,19 @@ func FuzzAnalyze(f *testing.F) {
 			}
 			if w := a.Wakati(s); len(w) != len(toks) {
 				t.Fatalf("Wakati has %d tokens, Analyze %d", len(w), len(toks))
+			}
+			// Compacting at every opportunity changes nothing.
+			var c []Token
+			withCompact(1, func() {
+				_ = a.AnalyzeFunc(s, func(tk Token) bool { c = append(c, tk); return true })
+			})
+			if len(c) != len(toks) {
+				t.Fatalf("%q: compacted %d tokens, whole lattice %d", s, len(c), len(toks))
+			}
+			for i := range c {
+				if c[i].Start != toks[i].Start || c[i].End != toks[i].End || c[i].id != toks[i].id {
+					t.Fatalf("%q: token %d compacted %+v, whole lattice %+v", s, i, c[i], toks[i])
+				}
 			}
 		}
 	})

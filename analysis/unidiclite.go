@@ -18,7 +18,8 @@ import (
 // UniDic 2.1.2 already has the 令和 entries (㋿ with another cost). The
 // files below are derived from unidic-lite's compiled dictionary by
 // scripts/reference/unidiclite_dict.py; its char.bin and matrix.bin equal
-// chardef/unidic.def and kagome's matrix (TestUniDicLiteFiles).
+// chardef/unidic.def and kagome's matrix, and the patched lexicon equals
+// its sys.dic entry for entry (TestUniDicLiteFiles).
 
 // unidicLiteUnk is unidic-lite's unk.dic: per char.def category its
 // unknown-word entries in MeCab's order, with unidic-lite's features

@@ -155,7 +155,10 @@ func TestUniDicLiteReference(t *testing.T) {
 
 // TestUniDicLiteFiles checks that unidic-lite's char.bin equals
 // chardef/unidic.def and its matrix.bin kagome's connection matrix, so
-// that only the lexicon and unk.dic need the data in unidiclite/. It reads
+// that only the lexicon and unk.dic need the data in unidiclite/, and that
+// Dict Uni's lexicon (kagome's with unidiclite/ applied) is sys.dic's:
+// the same surfaces, and for each the same entries (connection ids, cost,
+// part of speech) in the same order; likewise unk.dic. It reads
 // the unidic-lite dicdir named by JRETRIEVE_UNIDIC_LITE_DIR (pip install
 // unidic-lite==1.0.8; python -c 'import unidic_lite; print(unidic_lite.DICDIR)').
 func TestUniDicLiteFiles(t *testing.T) {
@@ -210,4 +213,120 @@ func TestUniDicLiteFiles(t *testing.T) {
 			}
 		}
 	}
+
+	full, err := loadDict(Uni, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := 0
+	for _, e := range readMecabDic(t, filepath.Join(dir, "sys.dic")) {
+		var got []mecabEntry
+		full.d.Index.Da.CommonPrefixSearchCallback(e.surface, func(id, l int) {
+			if l != len(e.surface) {
+				return
+			}
+			for x := id; x <= id+int(full.dup[id]); x++ {
+				if mid := full.remap[x]; mid >= 0 {
+					m := full.morphs[mid]
+					nd := node{class: classKnown, id: mid}
+					got = append(got, mecabEntry{e.surface, m.LeftID, m.RightID, m.Weight, strings.Join(full.pos(&nd), ",")})
+				}
+			}
+		})
+		if len(got) != len(e.list) {
+			t.Fatalf("%q: %d entries, sys.dic %d", e.surface, len(got), len(e.list))
+		}
+		for i, w := range e.list {
+			w.pos = strings.Join(strings.Split(w.pos, ",")[:len(strings.Split(got[i].pos, ","))], ",")
+			if got[i] != w {
+				t.Fatalf("%q entry %d: %+v, sys.dic %+v", e.surface, i, got[i], w)
+			}
+		}
+		entries += len(got)
+	}
+	live := 0
+	for _, x := range full.remap {
+		if x >= 0 {
+			live++
+		}
+	}
+	if entries != live {
+		t.Errorf("sys.dic reaches %d entries, Dict Uni has %d", entries, live)
+	}
+	for _, e := range readMecabDic(t, filepath.Join(dir, "unk.dic")) {
+		c := slices.Index(full.chars.names, e.surface)
+		if c < 0 || len(full.unk[c]) != len(e.list) {
+			t.Fatalf("unk.dic %s: %d entries, ours %v", e.surface, len(e.list), c)
+		}
+		for i, w := range e.list {
+			m := full.unkMorphs[full.unk[c][i]]
+			got := mecabEntry{e.surface, m.LeftID, m.RightID, m.Weight, strings.Join(m.pos, ",")}
+			w.pos = strings.Join(strings.Split(w.pos, ",")[:len(m.pos)], ",")
+			if got != w {
+				t.Fatalf("unk.dic %s entry %d: %+v, unk.dic %+v", e.surface, i, got, w)
+			}
+		}
+	}
+	t.Logf("sys.dic: %d entries identical to Dict Uni's", entries)
+}
+
+type mecabEntry struct {
+	surface             string
+	left, right, weight int16
+	pos                 string // features
+}
+
+type mecabGroup struct {
+	surface string
+	list    []mecabEntry
+}
+
+// readMecabDic reads a compiled MeCab dictionary (dictionary.cpp: header,
+// Darts double array over the surfaces, token array, features) and returns
+// its surfaces in byte order with their entries in token-array order.
+func readMecabDic(t *testing.T, path string) []mecabGroup {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u32 := func(off int) int { return int(binary.LittleEndian.Uint32(b[off:])) }
+	if u32(0)^0xEF718F77 != len(b) {
+		t.Fatalf("%s: not a MeCab dictionary", path)
+	}
+	dsize, tsize, fsize := u32(24), u32(28), u32(32)
+	da, tok, feat := b[72:72+dsize], b[72+dsize:72+dsize+tsize], b[72+dsize+tsize:72+dsize+tsize+fsize]
+	n := dsize / 8
+	base := func(i int) int { return int(int32(binary.LittleEndian.Uint32(da[8*i:]))) }
+	check := func(i int) int { return int(binary.LittleEndian.Uint32(da[8*i+4:])) }
+	var out []mecabGroup
+	var walk func(node int, key []byte)
+	walk = func(node int, key []byte) {
+		if node >= 0 && node < n && check(node) == node && base(node) < 0 {
+			v := -base(node) - 1
+			g := mecabGroup{surface: string(key)}
+			for k := v >> 8; k < v>>8+v&0xFF; k++ {
+				e := tok[16*k:]
+				fo := int(binary.LittleEndian.Uint32(e[8:]))
+				end := bytes.IndexByte(feat[fo:], 0)
+				g.list = append(g.list, mecabEntry{g.surface, int16(binary.LittleEndian.Uint16(e)), int16(binary.LittleEndian.Uint16(e[2:])),
+					int16(binary.LittleEndian.Uint16(e[6:])), string(feat[fo : fo+end])})
+			}
+			out = append(out, g)
+		}
+		for c := 1; c < 256; c++ {
+			if p := node + c + 1; p < n && check(p) == node {
+				walk(base(p), append(key, byte(c)))
+			}
+		}
+	}
+	walk(base(0), nil)
+	total := 0
+	for _, g := range out {
+		total += len(g.list)
+	}
+	if total != tsize/16 {
+		t.Fatalf("%s: %d of %d tokens reached", path, total, tsize/16)
+	}
+	return out
 }

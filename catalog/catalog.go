@@ -161,6 +161,12 @@ type Model struct {
 	// PromptsInModel: the prefixes live in the model's
 	// config_sentence_transformers.json and are read from there.
 	PromptsInModel bool `json:"prompts_in_model,omitempty"`
+	// QueryPromptName and DocumentPromptName name the
+	// config_sentence_transformers.json prompts of each role when they are
+	// not the standard ones ("query"; "document"/"passage"/"corpus"), like
+	// encode(prompt_name=...) in sentence-transformers.
+	QueryPromptName    string `json:"query_prompt_name,omitempty"`
+	DocumentPromptName string `json:"document_prompt_name,omitempty"`
 
 	// Cross-encoder head.
 	NumLabels  int    `json:"num_labels,omitempty"`

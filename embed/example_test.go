@@ -36,7 +36,7 @@ func ExampleOpen() {
 	}
 	fmt.Printf("dim %d, prefixes %q / %q, pooling %s\n", dim, m.Prefixes().Query, m.Prefixes().Document, m.Config().Pooling)
 	// Output:
-	// doc 0: cosine 0.98
-	// doc 1: cosine 0.90
+	// doc 0: cosine 0.97
+	// doc 1: cosine 0.98
 	// dim 32, prefixes "クエリ: " / "文章: ", pooling mean
 }

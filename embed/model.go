@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
+	"unicode"
 
 	"github.com/jretrieve/jretrieve/catalog"
 	"github.com/jretrieve/jretrieve/onnx"
@@ -25,6 +27,9 @@ type Model struct {
 	batch     int
 	normalize bool
 	prefixes  Prefixes
+	names     PromptNames
+	lower     bool
+	strip     bool
 	withTypes bool
 	padID     int64
 	stats     onnx.StatsCounter
@@ -44,6 +49,7 @@ type loaded struct {
 	enc      onnx.Encoder
 	ownEnc   bool
 	prefixes Prefixes
+	names    PromptNames
 	maxLen   int
 	types    bool
 	src      modeldir.Source
@@ -96,17 +102,37 @@ func load(ctx context.Context, nameOrDir string, s *settings) (*loaded, error) {
 	if err := cfg.CheckTokenizer(l.tok.VocabSize(), l.tok.Family()); err != nil {
 		return nil, err
 	}
-	// Prefixes: explicit option > the directory's prompts > the catalog.
-	q, qok := cfg.Prompt("query")
-	d, dok := cfg.Prompt("document")
+	// Prefixes: explicit option > the directory's prompts (resolved as
+	// sentence-transformers does, with the prompt names of the options or the
+	// catalog) > the catalog's prefixes.
+	qn, dn := s.qName, s.dName
+	if src.InCatalog {
+		if qn == "" {
+			qn = src.Model.QueryPromptName
+		}
+		if dn == "" {
+			dn = src.Model.DocumentPromptName
+		}
+	}
+	qName, q, err := cfg.RolePrompt(modeldir.RoleQuery, qn)
+	if err != nil {
+		return nil, err
+	}
+	dName, d, err := cfg.RolePrompt(modeldir.RoleDocument, dn)
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case qok || dok:
+	case qName != "" || dName != "":
 		l.prefixes = Prefixes{Query: q, Document: d}
-	case fromCatalog:
+		l.names = PromptNames{Query: qName, Document: dName, Source: "model"}
+	case fromCatalog && (catPrefixes.Query != "" || catPrefixes.Document != ""):
 		l.prefixes = catPrefixes
+		l.names = PromptNames{Source: "catalog"}
 	}
 	if s.query != nil {
 		l.prefixes = Prefixes{Query: *s.query, Document: *s.doc}
+		l.names = PromptNames{Source: "option"}
 	}
 	if l.enc == nil {
 		if err := cfg.CheckONNX(); err != nil {
@@ -145,7 +171,8 @@ func Open(ctx context.Context, nameOrDir string, opts ...Option) (*Model, error)
 	}
 	m := &Model{
 		cfg: cfg, tok: l.tok, enc: l.enc, ownEnc: l.ownEnc, dim: cfg.HiddenSize, maxLen: l.maxLen,
-		batch: max(s.batchSize, 1), normalize: true, prefixes: l.prefixes, withTypes: l.types,
+		batch: max(s.batchSize, 1), normalize: true, prefixes: l.prefixes, names: l.names, withTypes: l.types,
+		lower: cfg.DoLowerCase, strip: s.strip,
 		padID: int64(l.tok.PadID()),
 	}
 	if s.normalize != nil {
@@ -166,6 +193,27 @@ func (m *Model) Config() *modeldir.Config { return m.cfg }
 
 // Prefixes returns the query and document prefixes in use.
 func (m *Model) Prefixes() Prefixes { return m.prefixes }
+
+// PromptNames says which named prompt each role uses (see PromptNames).
+func (m *Model) PromptNames() PromptNames { return m.names }
+
+// DescribePrompts says which prompt each role uses, for logs:
+// `query: prompt "query" = "検索クエリ: "; document: no prompt`.
+func (m *Model) DescribePrompts() string {
+	one := func(name, prefix string) string {
+		switch {
+		case m.names.Source == "model" && name != "":
+			return fmt.Sprintf("prompt %q = %q", name, prefix)
+		case prefix == "":
+			return "no prompt"
+		case m.names.Source == "catalog":
+			return fmt.Sprintf("catalog prefix %q", prefix)
+		default:
+			return fmt.Sprintf("prefix %q", prefix)
+		}
+	}
+	return "query: " + one(m.names.Query, m.prefixes.Query) + "; document: " + one(m.names.Document, m.prefixes.Document)
+}
 
 // MaxLength returns the maximum sequence length in tokens.
 func (m *Model) MaxLength() int { return m.maxLen }
@@ -203,7 +251,26 @@ func (m *Model) promptSkip(prefix string) int {
 	if m.cfg.IncludePrompt || prefix == "" {
 		return 0
 	}
-	return m.tok.Encode(prefix, m.maxLen).Len() - 1
+	return m.tok.Encode(m.input(prefix, ""), m.maxLen).Len() - 1
+}
+
+// input is the string the tokenizer sees: prefix+text, stripped when
+// WithStripInput is on, lower-cased when sentence_bert_config.json says
+// do_lower_case (sentence-transformers adds a Lowercase normalizer).
+func (m *Model) input(prefix, text string) string {
+	s := prefix + text
+	if m.strip {
+		s = strings.TrimFunc(s, isPySpace)
+	}
+	if m.lower {
+		s = strings.ToLower(s)
+	}
+	return s
+}
+
+// Encode tokenizes prefix+text exactly as Embed does.
+func (m *Model) Encode(prefix, text string) tokenizer.Encoding {
+	return m.tok.Encode(m.input(prefix, text), m.maxLen)
 }
 
 // Embed encodes texts with prefix prepended and returns len(texts) x Dim()
@@ -217,7 +284,7 @@ func (m *Model) Embed(ctx context.Context, texts []string, prefix string) ([]flo
 	lens := make([]int, len(texts))
 	var st onnx.Stats
 	for i, t := range texts {
-		e := m.tok.Encode(prefix+t, m.maxLen)
+		e := m.Encode(prefix, t)
 		if e.Len() == 0 {
 			return nil, fmt.Errorf("embed: text %d tokenizes to nothing", i)
 		}
@@ -263,3 +330,7 @@ func (m *Model) Embed(ctx context.Context, texts []string, prefix string) ([]flo
 }
 
 var _ Embedder = (*Model)(nil)
+
+// isPySpace is Python's str.isspace for one character (what str.strip
+// removes): Unicode white space plus the separators U+001C..U+001F.
+func isPySpace(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }

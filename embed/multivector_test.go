@@ -24,19 +24,22 @@ func TestMultiVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := embed.OpenMultiVector(ctx, onnxtest.Dir(name), embed.WithBackend("go"), embed.WithBatchSize(4))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	// the reference token states are those of the query role: embed those
+	// texts as documents with the query prompt as document prefix
 	var docs []string
 	var items []onnxtest.Item
 	for _, it := range ref.Items {
-		if it.Kind == "document" {
+		if len(it.LastHiddenState) > 0 {
 			docs = append(docs, it.Text)
 			items = append(items, it)
 		}
 	}
+	p := items[0].Prompt
+	m, err := embed.OpenMultiVector(ctx, onnxtest.Dir(name), embed.WithBackend("go"), embed.WithBatchSize(4), embed.WithPrefixes(p, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
 	mats, err := m.EmbedDocuments(ctx, docs)
 	if err != nil {
 		t.Fatal(err)

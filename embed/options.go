@@ -26,6 +26,9 @@ type settings struct {
 	docMarker   string
 	augment     bool
 	pooling     string
+	qName       string
+	dName       string
+	strip       bool
 }
 
 func defaults() settings {
@@ -38,6 +41,12 @@ type Resolver func(ctx context.Context, name string) (modeldir.Source, error)
 
 // Prefixes are the texts prepended to queries and documents.
 type Prefixes struct{ Query, Document string }
+
+// PromptNames say where the prefixes came from: the
+// config_sentence_transformers.json prompt name of each role ("" when the
+// prefix did not come from a named prompt), and Source: "option"
+// (WithPrefixes), "model" (the directory's prompts), "catalog" or "" (none).
+type PromptNames struct{ Query, Document, Source string }
 
 // WithBackend selects the encoder backend by name: "ort" (default, ONNX
 // Runtime) or "go" (hugot's pure-Go backend; the program must import
@@ -71,6 +80,23 @@ func WithNormalize(on bool) Option { return func(s *settings) { s.normalize = &o
 func WithPrefixes(query, document string) Option {
 	return func(s *settings) { s.query, s.doc = &query, &document }
 }
+
+// WithPromptNames names the config_sentence_transformers.json prompts used
+// for queries and documents, like sentence-transformers'
+// encode(prompt_name=...); "" keeps the default resolution (see
+// modeldir.Config.RolePrompt). Models in the catalog whose prompts have other
+// names (AMBER: "Retrieval-query", "Retrieval-passage") get theirs from the
+// catalog.
+func WithPromptNames(query, document string) Option {
+	return func(s *settings) { s.qName, s.dName = query, document }
+}
+
+// WithStripInput strips leading and trailing whitespace from prefix+text
+// before tokenizing, as sentence-transformers <= 5 did (Transformer.tokenize:
+// str(s).strip()); sentence-transformers 6 no longer strips, and neither does
+// jretrieve by default. It matters for SentencePiece-style tokenizers, where
+// a leading space or newline becomes a token.
+func WithStripInput(on bool) Option { return func(s *settings) { s.strip = on } }
 
 // WithTokenizer uses t instead of tokenizer.Load(dir).
 func WithTokenizer(t tokenizer.Tokenizer) Option { return func(s *settings) { s.tok = t } }

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jretrieve/jretrieve/catalog"
 	"github.com/jretrieve/jretrieve/embed"
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
 	"github.com/jretrieve/jretrieve/onnx/onnxtest"
 )
 
@@ -80,5 +82,56 @@ func TestIncludePromptFalse(t *testing.T) {
 	}
 	if d, _ := onnxtest.MaxAbsDiff(got, want); d > onnxtest.Tolerance {
 		t.Fatalf("include_prompt false: max abs diff %.3g from the prompt-less mean of the torch hidden states", d)
+	}
+}
+
+// AMBER names its prompts "Retrieval-query" / "Retrieval-passage": the
+// catalog maps the roles to them, as encode(prompt_name=...) does in
+// sentence-transformers, and the embeddings match the reference for them.
+func TestCatalogPromptNames(t *testing.T) {
+	ctx := context.Background()
+	cm, ok := catalog.Lookup("retrieva-jp/amber-base")
+	if !ok {
+		t.Fatal("amber-base not in the catalog")
+	}
+	dir := onnxtest.Dir("amber-tiny")
+	res := func(context.Context, string) (modeldir.Source, error) {
+		return modeldir.Source{Dir: dir, Model: cm, InCatalog: true}, nil
+	}
+	m, err := embed.Open(ctx, "retrieva-jp/amber-base", embed.WithBackend("go"), embed.WithResolver(res))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if n := m.PromptNames(); n.Query != "Retrieval-query" || n.Document != "Retrieval-passage" || n.Source != "model" {
+		t.Fatalf("prompt names %+v", n)
+	}
+	ref, err := onnxtest.Load("amber-tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	var want []onnxtest.Item
+	for _, it := range ref.Items {
+		if it.Kind == "query" && it.PromptName == "Retrieval-query" {
+			texts, want = append(texts, it.Text), append(want, it)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no Retrieval-query items in the reference")
+	}
+	got, err := m.EmbedQueries(ctx, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare(t, "amber-tiny", "Retrieval-query", got, m.Dim(), want, func(it onnxtest.Item) []float64 { return it.Normalized })
+	// without the catalog the directory has no "query" prompt: no prompt
+	m2, err := embed.Open(ctx, dir, embed.WithBackend("go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	if p := m2.Prefixes(); p.Query != "" || p.Document != "" {
+		t.Fatalf("plain directory prefixes %+v", p)
 	}
 }

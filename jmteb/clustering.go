@@ -280,27 +280,88 @@ func (u *unionFind) labels() []int {
 }
 
 // assign returns each row's nearest center (the first on ties) and the
-// total squared distance.
-func assign(X, centers [][]float64, labels []int) float64 {
+// total squared distance. Distances are ranked as |c|^2 - 2 x.c (the
+// row's own norm is common to all centers), four centers per pass over
+// the row, as scikit-learn ranks them through its Gram matrix.
+func assign(X, centers [][]float64, labels []int) float64 { return assignI(X, centers, labels, true) }
+
+// assignI is assign; without wantInertia it returns 0 and skips the row norms.
+func assignI(X, centers [][]float64, labels []int, wantInertia bool) float64 {
+	cn := make([]float64, len(centers))
+	for c, ctr := range centers {
+		for _, v := range ctr {
+			cn[c] += v * v
+		}
+	}
 	var mu sync.Mutex
 	var inertia float64
 	parallelFor(len(X), func(lo, hi int) {
 		var s float64
+		dots := make([]float64, len(centers))
 		for i := lo; i < hi; i++ {
+			row := X[i]
+			multiDot(row, centers, dots)
 			b, bd := 0, math.Inf(1)
-			for c, ctr := range centers {
-				if d := sqDist(X[i], ctr); d < bd {
-					b, bd = c, d
+			for c, d := range dots {
+				if v := cn[c] - 2*d; v < bd {
+					b, bd = c, v
 				}
 			}
 			labels[i] = b
-			s += bd
+			if !wantInertia {
+				continue
+			}
+			var xn float64
+			for _, v := range row {
+				xn += v * v
+			}
+			s += math.Max(xn+bd, 0)
 		}
 		mu.Lock()
 		inertia += s
 		mu.Unlock()
 	})
 	return inertia
+}
+
+// multiDot sets out[c] = row . centers[c], four centers per pass.
+func multiDot(row []float64, centers [][]float64, out []float64) {
+	c := 0
+	for ; c+4 <= len(centers); c += 4 {
+		w0, w1, w2, w3 := centers[c], centers[c+1], centers[c+2], centers[c+3]
+		w0, w1, w2, w3 = w0[:len(row)], w1[:len(row)], w2[:len(row)], w3[:len(row)]
+		var s0, s1, s2, s3 float64
+		for j, x := range row {
+			s0 += x * w0[j]
+			s1 += x * w1[j]
+			s2 += x * w2[j]
+			s3 += x * w3[j]
+		}
+		out[c], out[c+1], out[c+2], out[c+3] = s0, s1, s2, s3
+	}
+	for ; c+2 <= len(centers); c += 2 {
+		w0, w1 := centers[c][:len(row)], centers[c+1][:len(row)]
+		var s0, s1, t0, t1 float64
+		j := 0
+		for ; j+2 <= len(row); j += 2 {
+			s0 += row[j] * w0[j]
+			t0 += row[j+1] * w0[j+1]
+			s1 += row[j] * w1[j]
+			t1 += row[j+1] * w1[j+1]
+		}
+		for ; j < len(row); j++ {
+			s0 += row[j] * w0[j]
+			s1 += row[j] * w1[j]
+		}
+		out[c], out[c+1] = s0+t0, s1+t1
+	}
+	for ; c < len(centers); c++ {
+		var s float64
+		for j, x := range row {
+			s += x * centers[c][j]
+		}
+		out[c] = s
+	}
 }
 
 // kmeansPlusPlus is scikit-learn's greedy k-means++ (2 + ln k local
@@ -491,7 +552,7 @@ func lloyd(X, centers [][]float64, maxIter int, tol float64) []int {
 	}
 	strict := false
 	for it := 0; it < maxIter; it++ {
-		assign(X, centers, labels)
+		assignI(X, centers, labels, false)
 		nc := make([][]float64, k)
 		cnt := make([]int, k)
 		for c := range nc {
@@ -540,7 +601,7 @@ func lloyd(X, centers [][]float64, maxIter int, tol float64) []int {
 		}
 	}
 	if !strict {
-		assign(X, centers, labels)
+		assignI(X, centers, labels, false)
 	}
 	return labels
 }

@@ -28,6 +28,8 @@ type Model struct {
 	// QueryPrefix and DocumentPrefix are the embedder's prefixes (for the
 	// cache key; the embedder applies them itself).
 	QueryPrefix, DocumentPrefix string
+	// Prompts says which prompt each role uses (embed.Model.DescribePrompts).
+	Prompts string
 	// MaxLength is the embedder's token limit (for the cache key).
 	MaxLength int
 	// Reranker scores a query's candidates directly (BM25, cross-encoders).
@@ -174,7 +176,7 @@ func openDir(ctx context.Context, name, dir string, opt ModelOptions) (*Model, e
 	}
 	p := m.Prefixes()
 	return &Model{Name: name, Identity: "embedder:" + abs + fileStamp(m.Config().ONNX), Embedder: m,
-		QueryPrefix: p.Query, DocumentPrefix: p.Document, MaxLength: m.MaxLength(), Close: m.Close}, nil
+		QueryPrefix: p.Query, DocumentPrefix: p.Document, Prompts: m.DescribePrompts(), MaxLength: m.MaxLength(), Close: m.Close}, nil
 }
 
 // fileStamp identifies a model file by size and modification time, so

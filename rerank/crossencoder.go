@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
+	"unicode"
 
 	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
@@ -32,8 +34,14 @@ type CrossEncoderOptions struct {
 	// evaluator uses 512).
 	MaxLength int
 	// Activation overrides the activation read from config.json:
-	// "sigmoid", "softmax", "identity" or "tanh".
+	// "sigmoid", "softmax", "identity" or "tanh". With two or more labels
+	// the default is sentence-transformers' Identity (the positive label's
+	// raw logit); "softmax" gives the positive label's probability instead.
 	Activation string
+	// StripInput strips leading and trailing whitespace from the query and
+	// the document, as sentence-transformers <= 5 did (CrossEncoder:
+	// text.strip()); sentence-transformers 6 does not, nor does the default.
+	StripInput bool
 	// Tokenizer replaces tokenizer.Load(dir).
 	Tokenizer tokenizer.Tokenizer
 	// Encoder replaces loading the directory's ONNX file (not closed by Close).
@@ -48,10 +56,12 @@ type CrossEncoderOptions struct {
 // CrossEncoder scores (query, document) pairs with a sequence-classification
 // model, like sentence_transformers.CrossEncoder.predict: one logit ->
 // sigmoid (the default activation for one label), two or more logits ->
-// softmax probability of the positive label (id2label "relevant"/"positive"/
-// "LABEL_1", else the last), unless config.json names another activation
-// (sentence_transformers.activation_fn, e.g. Identity for raw logits). It
-// implements Reranker and is safe for concurrent use.
+// the raw logit of the positive label (id2label "relevant"/"positive"/
+// "LABEL_1", else the last; sentence-transformers returns every logit, with
+// its default Identity activation), unless config.json names another
+// activation (sentence_transformers.activation_fn) or the options ask for
+// "softmax" (the positive label's probability). It implements Reranker and
+// is safe for concurrent use.
 type CrossEncoder struct {
 	cfg        *modeldir.Config
 	tok        tokenizer.Tokenizer
@@ -62,6 +72,7 @@ type CrossEncoder struct {
 	activation string
 	positive   int
 	withTypes  bool
+	strip      bool
 	padID      int64
 	stats      onnx.StatsCounter
 }
@@ -90,7 +101,7 @@ func OpenCrossEncoder(ctx context.Context, nameOrDir string, opts CrossEncoderOp
 		cfg.ONNX = filepath.Join(dir, src.ONNX)
 	}
 	c := &CrossEncoder{cfg: cfg, tok: opts.Tokenizer, enc: opts.Encoder, maxLen: cfg.MaxSeqLength,
-		batch: opts.BatchSize, activation: cfg.Activation, positive: cfg.PositiveLabel()}
+		batch: opts.BatchSize, activation: cfg.Activation, positive: cfg.PositiveLabel(), strip: opts.StripInput}
 	if c.batch <= 0 {
 		c.batch = 32
 	}
@@ -162,7 +173,13 @@ func (c *CrossEncoder) Score(ctx context.Context, query string, docs []string) (
 	seqs := make([]onnx.Seq, len(docs))
 	lens := make([]int, len(docs))
 	var st onnx.Stats
+	if c.strip {
+		query = strings.TrimFunc(query, isPySpace)
+	}
 	for i, d := range docs {
+		if c.strip {
+			d = strings.TrimFunc(d, isPySpace)
+		}
 		e := c.tok.EncodePair(query, d, c.maxLen)
 		if e.Len() == 0 {
 			return nil, fmt.Errorf("rerank: pair %d tokenizes to nothing", i)
@@ -234,3 +251,7 @@ func activate(act string, logits []float32, positive int) float64 {
 }
 
 var _ Reranker = (*CrossEncoder)(nil)
+
+// isPySpace is Python's str.isspace for one character (what str.strip
+// removes): Unicode white space plus the separators U+001C..U+001F.
+func isPySpace(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }

@@ -95,6 +95,29 @@ func (a aligned) normalizeForm(f norm.Form) aligned {
 	if f.IsNormalString(a.s) {
 		return a
 	}
+	if f == norm.NFD || f == norm.NFKD {
+		// tokenizers (unicode-normalization-alignments) decomposes each
+		// character, its first output character replacing it and the
+		// others inserted after it: all aligned with that character.
+		var w builder
+		var full strings.Builder
+		for i := 0; i < len(a.s); {
+			n := runeLen(a.s[i:])
+			d := f.String(a.s[i : i+n])
+			ob, oe := a.span(i, i+n)
+			w.add(d, ob, oe)
+			full.WriteString(d)
+			i += n
+		}
+		if full.String() == f.String(a.s) { // no canonical reordering across characters
+			return w.result()
+		}
+	}
+	if f == norm.NFC || f == norm.NFKC {
+		if r, ok := a.composeAligned(f); ok {
+			return r
+		}
+	}
 	var it norm.Iter
 	it.InitString(f, a.s)
 	var w builder
@@ -111,4 +134,60 @@ func (a aligned) normalizeForm(f norm.Form) aligned {
 func graphemeLen(s string) int {
 	c, _, _, _ := uniseg.FirstGraphemeClusterInString(s, -1)
 	return len(c)
+}
+
+// composeAligned is NFC/NFKC with tokenizers' alignments: each character is
+// decomposed (every output character aligned with it), then canonical
+// composition merges a combining character into the preceding starter,
+// which keeps the starter's alignment. ok is false when the result would
+// not be the normalized string (canonical reordering), for the caller to
+// fall back to segment spans.
+func (a aligned) composeAligned(f norm.Form) (aligned, bool) {
+	dec := norm.NFD
+	if f == norm.NFKC {
+		dec = norm.NFKD
+	}
+	type ch struct {
+		r      rune
+		ob, oe int
+	}
+	var chars []ch
+	for i := 0; i < len(a.s); {
+		n := runeLen(a.s[i:])
+		ob, oe := a.span(i, i+n)
+		for _, r := range dec.String(a.s[i : i+n]) {
+			chars = append(chars, ch{r, ob, oe})
+		}
+		i += n
+	}
+	var out []ch
+	starter := -1
+	lastCCC := -1
+	for _, c := range chars {
+		ccc := int(norm.NFC.PropertiesString(string(c.r)).CCC())
+		if starter >= 0 && (starter == len(out)-1 || lastCCC != 0 && lastCCC < ccc) {
+			pair := string(out[starter].r) + string(c.r)
+			if comp := norm.NFC.String(pair); utf8.RuneCountInString(comp) == 1 && comp != pair {
+				r, _ := utf8.DecodeRuneInString(comp)
+				out[starter].r = r
+				continue
+			}
+		}
+		if ccc == 0 {
+			starter = len(out)
+			lastCCC = 0
+		} else {
+			lastCCC = ccc
+		}
+		out = append(out, c)
+	}
+	var w builder
+	for _, c := range out {
+		w.add(string(c.r), c.ob, c.oe)
+	}
+	r := w.result()
+	if r.s != f.String(a.s) {
+		return aligned{}, false
+	}
+	return r, true
 }

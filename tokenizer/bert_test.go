@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestSlowBertMatchesFast: transformers guarantees BertTokenizer (vocab.txt,
@@ -65,7 +66,14 @@ func TestSlowFastOnBenchModel(t *testing.T) {
 	}
 	bad := 0
 	gs := readSPMGolden(t, "unigram_bf")
+	n := 0
 	for _, g := range gs {
+		if strings.ContainsFunc(g.Text, func(r rune) bool {
+			return !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs)
+		}) {
+			continue // unassigned (Cn): the slow tokenizer drops it, the fast one keeps it
+		}
+		n++
 		a, b := slow.Encode(g.Text, 0), fast.Encode(g.Text, 0)
 		if !slices.Equal(a.IDs, b.IDs) {
 			bad++
@@ -75,7 +83,7 @@ func TestSlowFastOnBenchModel(t *testing.T) {
 		}
 	}
 	if bad > 0 {
-		t.Errorf("%d/%d differ", bad, len(gs))
+		t.Errorf("%d/%d differ", bad, n)
 	}
 }
 
@@ -116,18 +124,21 @@ func TestVocabOnlyDirectory(t *testing.T) {
 	}
 }
 
-// BertNormalizer / BasicTokenizer clean_text drop every "C*" code point,
-// unassigned ones (Cn) included: Python's _is_control tests
-// unicodedata.category(c).startswith("C"), tokenizers' is_control uses
-// char::is_other (Cc, Cf, Cs, Co, Cn). U+0378 is unassigned.
+// Python BERT's clean_text (BasicTokenizer._is_control: category "C*")
+// drops unassigned code points (Cn); the tokenizers crate's BertNormalizer
+// (is_control: Cc, Cf, Co) keeps them, as tokenizers 0.23.3 shows
+// (testdata/ref/wordpiece: "\u0378..." gives [UNK]). U+0378 is unassigned.
 func TestBertCleanTextDropsUnassigned(t *testing.T) {
-	for _, dir := range []string{"testdata/bert-basic", "testdata/wordpiece-tiny"} {
+	for dir, want := range map[string][]int64{
+		"testdata/bert-basic":     ids64(2, 8, 3), // slow: "hello"
+		"testdata/wordpiece-tiny": ids64(2, 1, 3), // fast: "hel\u0378lo" is one unknown word
+	} {
 		tk, err := Load(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e := tk.Encode("hel\u0378lo", 0); !slices.Equal(e.IDs, ids64(2, 8, 3)) {
-			t.Errorf("%s: %v %q, want [CLS] hello [SEP]", dir, e.IDs, e.Tokens)
+		if e := tk.Encode("hel\u0378lo", 0); !slices.Equal(e.IDs, want) {
+			t.Errorf("%s: %v %q, want %v", dir, e.IDs, e.Tokens, want)
 		}
 	}
 }

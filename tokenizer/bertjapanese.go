@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -181,9 +182,9 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 			return inv[id]
 		}
 		if subType == "character" {
-			co.segment = b.segmentFunc(b.characterPieces)
+			co.segmentN = b.segmentFunc(b.characterPieces)
 		} else {
-			co.segment = b.segmentFunc(b.wordPieces)
+			co.segmentN = b.segmentFunc(b.wordPieces)
 		}
 	case "sentencepiece":
 		co.family = "bert-japanese-sentencepiece"
@@ -202,7 +203,7 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 			return id, id != sp.UnkID() || s == sp.IDToPiece(id)
 		}
 		co.idToken = sp.IDToPiece
-		co.segment = b.segmentFunc(b.spPieces)
+		co.segmentN = b.segmentFunc(b.spPieces)
 		b.unkID = sp.UnkID()
 	default:
 		return nil, fmt.Errorf("%s: field subword_tokenizer_type %q unsupported (supported: wordpiece, character, sentencepiece)", c.file(), subType)
@@ -218,6 +219,8 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 		ids[s] = id
 	}
 	b.specialIDs = ids
+	seg := co.segmentN
+	co.segment = func(text string) []piece { return seg(text, 0) }
 	for _, s := range b.specials {
 		if _, ok := ids[s]; !ok {
 			if id, ok := co.tokenID(s); ok {
@@ -263,54 +266,70 @@ func readVocab(path string) (map[string]int, []string, error) {
 	return vocab, inv, nil
 }
 
-// nfkcMap is NFKC(text) with, for each byte of the result, the span of
-// the input it came from.
+// nfkcMap is NFKC(text) with the span of the input each byte of the
+// result came from, kept per normalisation segment (norm.Iter's) rather
+// than per byte: 12 bytes per segment instead of 16 per byte.
 type nfkcMap struct {
-	s          string
-	begin, end []int
+	s        string
+	identity bool      // s is the input itself
+	segs     []nfkcSeg // in order of out; out of the first is 0
+	inLen    int
 }
 
+type nfkcSeg struct{ out, in, stop int32 }
+
 func nfkcWithOffsets(text string) nfkcMap {
+	if int64(len(text)) >= 1<<31-1 {
+		// offsets do not fit in int32: no mapping beyond the identity
+		// of lengths (cannot happen with the CLI's 64 MB lines).
+		return nfkcMap{s: norm.NFKC.String(text), identity: true, inLen: len(text)}
+	}
 	var it norm.Iter
 	it.InitString(norm.NFKC, text)
 	var sb strings.Builder
-	m := nfkcMap{begin: make([]int, 0, len(text)), end: make([]int, 0, len(text))}
+	sb.Grow(len(text))
+	m := nfkcMap{inLen: len(text)}
 	for !it.Done() {
 		start := it.Pos()
 		seg := it.Next()
 		stop := it.Pos()
-		sb.Write(seg)
-		for range seg {
-			m.begin = append(m.begin, start)
-			m.end = append(m.end, stop)
+		if len(seg) > 0 {
+			m.segs = append(m.segs, nfkcSeg{int32(sb.Len()), int32(start), int32(stop)})
 		}
+		sb.Write(seg)
 	}
 	m.s = sb.String()
 	return m
 }
 
-func identityMap(text string) nfkcMap {
-	m := nfkcMap{s: text, begin: make([]int, len(text)), end: make([]int, len(text))}
-	for i := range text {
-		m.begin[i], m.end[i] = i, i+1
+func identityMap(text string) nfkcMap { return nfkcMap{s: text, identity: true, inLen: len(text)} }
+
+// at returns the input span of result byte i (0 <= i < len(m.s)).
+func (m nfkcMap) at(i int) (int, int) {
+	if m.identity {
+		return min(i, m.inLen), min(i+1, m.inLen)
 	}
-	return m
+	k := sort.Search(len(m.segs), func(k int) bool { return int(m.segs[k].out) > i }) - 1
+	return int(m.segs[k].in), int(m.segs[k].stop)
 }
 
 // span maps a byte span of the normalized text back to the input.
 func (m nfkcMap) span(b, e int) (int, int) {
-	e = min(e, len(m.begin))
-	if b >= len(m.begin) || e <= b {
-		if len(m.end) == 0 {
+	n := len(m.s)
+	e = min(e, n)
+	if b >= n || e <= b {
+		if n == 0 {
 			return 0, 0
 		}
-		x := m.end[len(m.end)-1]
-		if b < len(m.begin) {
-			x = m.begin[b]
+		_, x := m.at(n - 1)
+		if b < n {
+			x, _ = m.at(b)
 		}
 		return x, x
 	}
-	return m.begin[b], m.end[e-1]
+	ob, _ := m.at(b)
+	_, oe := m.at(e - 1)
+	return ob, oe
 }
 
 // pyLower lower-cases character by character like the references:
@@ -325,10 +344,18 @@ func pyLower(s string) string {
 	return strings.ToLower(strings.ReplaceAll(s, "İ", "i\u0307"))
 }
 
-func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) []piece) func(string) []piece {
-	return func(text string) []piece {
+// segmentFunc returns the segmentation of the tokenizer: all pieces when
+// limit <= 0, else at least the first limit pieces when the text has that
+// many (exactly those of the whole segmentation: words are pieced one by
+// one, and a WordStreamer's words are those of the whole text). A
+// WordStreamer then stops the word segmentation there.
+func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) []piece) func(string, int) []piece {
+	return func(text string, limit int) []piece {
 		var out []piece
 		for _, ch := range splitSpecial(text, b.specials) {
+			if limit > 0 && len(out) >= limit {
+				break
+			}
 			if ch.special {
 				out = append(out, piece{tok: ch.text, id: b.specialIDs[ch.text], begin: ch.offset, end: ch.offset + len(ch.text)})
 				continue
@@ -339,17 +366,20 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 				// U+FFFD (offsets then approximate).
 				t = strings.ToValidUTF8(t, "\uFFFD")
 			}
-			// PreTrainedTokenizer.tokenize lower-cases non-special text first.
-			if b.lower {
-				t = pyLower(t)
+			// PreTrainedTokenizer.tokenize lower-cases non-special text
+			// first, then the word tokenizer NFKC-normalises.
+			normalize := func(x string) nfkcMap {
+				if b.lower {
+					x = pyLower(x)
+				}
+				if b.nfkc {
+					return nfkcWithOffsets(x)
+				}
+				return identityMap(x)
 			}
-			m := identityMap(t)
-			if b.nfkc {
-				m = nfkcWithOffsets(t)
-			}
-			words := b.splitWords(m.s)
+			var m nfkcMap
 			pos := 0
-			for _, w := range words {
+			word := func(w string) bool {
 				// Words are substrings of the text in order; a splitter
 				// that rewrites surfaces still gets its words tokenized,
 				// with offsets at the current position.
@@ -370,6 +400,30 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 					ob, oe = min(ob, len(ch.text)), min(oe, len(ch.text))
 					out[k].begin, out[k].end = ob+ch.offset, oe+ch.offset
 				}
+				return limit <= 0 || len(out) < limit
+			}
+			if ps, ok := b.words.(PrefixWordStreamer); ok && limit > 0 && b.prefixPieces(ps, t, limit, &m, &pos, &out, word) {
+				continue
+			}
+			m, pos = normalize(t), 0
+			if ws, ok := b.words.(WordStreamer); ok && limit > 0 {
+				// m.s is valid UTF-8: no error.
+				_ = ws.WakatiFunc(m.s, word)
+				continue
+			}
+			if b.words == nil && limit > 0 {
+				// CharacterTokenizer, one character at a time.
+				for i, r := range m.s {
+					if !unicode.IsSpace(r) && !word(m.s[i:i+utf8.RuneLen(r)]) {
+						break
+					}
+				}
+				continue
+			}
+			for _, w := range b.splitWords(m.s) {
+				if !word(w) {
+					break
+				}
 			}
 		}
 		return out
@@ -388,6 +442,43 @@ func (b *bertJapanese) splitWords(s string) []string {
 		}
 	}
 	return out
+}
+
+// prefixPieces tries to get the first limit pieces of the chunk t from a
+// prefix of it: lower-case the first c bytes (per character, so a prefix
+// of the lower-cased text), cut at the last NFKC boundary (the normalised
+// prefix is then a prefix of the normalised text), and take the words
+// every text starting there shares (PrefixWordStreamer). c starts at
+// 16*limit+256 bytes and grows 4x until the words give limit pieces; it
+// returns false, with out as it was, when even the longest prefix short
+// of t does not. m, pos and out are those the word callback uses.
+func (b *bertJapanese) prefixPieces(ps PrefixWordStreamer, t string, limit int, m *nfkcMap, pos *int, out *[]piece, word func(string) bool) bool {
+	start := len(*out)
+	for c := 16*limit + 256; c < len(t); c *= 4 {
+		for c < len(t) && !utf8.RuneStart(t[c]) {
+			c++
+		}
+		x := t[:c]
+		if b.lower {
+			x = pyLower(x)
+		}
+		if b.nfkc {
+			lb := norm.NFKC.LastBoundary([]byte(x))
+			if lb <= 0 {
+				continue
+			}
+			*m = nfkcWithOffsets(x[:lb])
+		} else {
+			*m = identityMap(x)
+		}
+		*out, *pos = (*out)[:start], 0
+		_ = ps.WakatiPrefixFunc(m.s, word)
+		if len(*out) >= limit {
+			return true
+		}
+	}
+	*out = (*out)[:start]
+	return false
 }
 
 // wordPieces is transformers' WordpieceTokenizer on one word (whitespace

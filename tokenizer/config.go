@@ -48,6 +48,15 @@ func readConfig(dir string) (*hfConfig, error) {
 	return c, nil
 }
 
+// hasKey reports whether tokenizer_config.json sets key (to anything but null).
+func (c *hfConfig) hasKey(key string) bool {
+	if c == nil {
+		return false
+	}
+	v, ok := c.raw[key]
+	return ok && string(v) != "null"
+}
+
 func (c *hfConfig) file() string { return filepath.Join(c.dir, "tokenizer_config.json") }
 
 func (c *hfConfig) str(key, def string) (string, error) {

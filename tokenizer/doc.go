@@ -46,15 +46,17 @@
 // normalizers Sequence, NFC, NFD, NFKC, NFKD, Lowercase, StripAccents,
 // Strip, Prepend, Replace, BertNormalizer and Precompiled (the
 // SentencePiece charsmap, applied per grapheme with the shortest match, as
-// tokenizers does); pre-tokenizers Sequence, Metaspace (prepend_scheme
-// always/first/never, split), ByteLevel, WhitespaceSplit, Whitespace,
-// BertPreTokenizer, Digits; models Unigram (Viterbi in float64, fused
+// tokenizers does, offsets included); pre-tokenizers Sequence, Metaspace
+// (prepend_scheme always/first/never, split), ByteLevel, WhitespaceSplit,
+// Whitespace, BertPreTokenizer, Digits, Split (regexes with Oniguruma's
+// Unicode \s, \d, \w);  models Unigram (Viterbi in float64, fused
 // unknowns, byte fallback), BPE (merge ranks, continuing_subword_prefix,
 // end_of_word_suffix, fuse_unk, byte fallback, ignore_merges) and
 // WordPiece; post-processors TemplateProcessing, BertProcessing,
 // RobertaProcessing, ByteLevel, Sequence. For LlamaTokenizer(Fast) the
-// template comes from add_bos_token / add_eos_token, as
-// LlamaTokenizerFast.update_post_processor does.
+// template comes from add_bos_token / add_eos_token when
+// tokenizer_config.json sets either (or tokenizer.json has no
+// post-processor), as transformers 5 does; otherwise tokenizer.json's stands.
 //
 // SentencePiece with fairseq ids (GLuCoSE-base-ja v1/v2, XLM-R without
 // tokenizer.json): <s>=0 <pad>=1 </s>=2 <unk>=3, piece id + 1 otherwise,
@@ -80,6 +82,24 @@
 // right-pad a batch to its longest row, a bucket or a fixed length, as
 // row-major [Rows, Cols] slices.
 //
+// Long texts: the MeCab families (BertJapanese with word_tokenizer_type
+// mecab, and the character word tokenizer) read, normalise and segment
+// only what a right-truncated encoding keeps. The chunk is lower-cased
+// (per character) and NFKC-normalised up to its last normalisation
+// boundary within the first c bytes, and MeCab gives the words every
+// text starting with that prefix shares
+// (analysis.Analyzer.WakatiPrefixFunc: it stops before the first
+// dictionary look-up that reads to the end of the prefix); c starts at
+// 16*budget+256 bytes and grows 4x until budget+1 pieces come out. A pair
+// segments one text in full and the other up to max(n1, budget)+1
+// pieces, which gives the same longest_first cut (TestPairPrefixBound
+// checks every length up to 60). The result is identical to segmenting
+// everything (TestEncodeSegmentsOnlyWhatIsKept, with characters that NFKC
+// composes and lower-casing lengthens near every cut). The other
+// families tokenize the whole text before cutting: their normalizers
+// (precompiled charsmaps, Replace) and pre-tokenizers give no cut point
+// that is provably safe in general.
+//
 // # Fidelity checks (tests)
 //
 //   - spm: identical pieces and ids to python3-sentencepiece 0.1.97 on 3,005
@@ -98,10 +118,19 @@
 //     character ids) when run with JRETRIEVE_SEGREF_FULL.
 //   - LINE path: golden output of the transformers reference logic run with
 //     Google's sentencepiece (testdata/gen_line.py).
-//   - tokenizer.json: a Unigram+Precompiled conversion of an spm model
-//     against sentencepiece, and hand-derived tiny BPE, WordPiece, Unigram,
-//     ByteLevel and Llama files; the slow BertTokenizer and the fast
-//     tokenizer.json agree on 3,005 texts when the benchmark model is cached.
+//   - tokenizer.json: seven files built with tokenizers 0.23.3 or converted
+//     from SentencePiece models by transformers 5.25 AutoTokenizer (XLM-R:
+//     Precompiled + Metaspace + Unigram; Llama legacy and not, add_bos and
+//     add_eos; Unigram byte_fallback with NFKC/Strip/Replace/Split and
+//     Metaspace never/first; WordPiece with BertNormalizer; byte-level BPE)
+//     give identical ids and byte offsets on 929 texts (manpages-ja prose,
+//     the embedded sample, adversarial strings) and 60 pairs each
+//     (testdata/ref, scripts/reference/tokenizers_reference.py); a
+//     Unigram+Precompiled conversion of an spm model against sentencepiece,
+//     and hand-derived tiny BPE, WordPiece, Unigram, ByteLevel and Llama
+//     files; the slow BertTokenizer and the fast tokenizer.json agree on
+//     3,005 texts when the benchmark model is cached (except on unassigned
+//     code points, which Python's BERT drops and tokenizers keeps).
 //   - fuzz targets: no panic, ids inside the vocabulary, len <= maxLen.
 //
 // # Known differences

@@ -71,8 +71,13 @@ type templateItem struct {
 
 // core implements Tokenizer from a segmentation function and templates.
 type core struct {
-	family    string
-	segment   func(text string) []piece
+	family  string
+	segment func(text string) []piece
+	// segmentN, when set, returns at least the first limit pieces of
+	// segment(text) (all of them when there are fewer), doing only the
+	// work they need: Encode uses it to leave the part of a long text
+	// that truncation drops unsegmented.
+	segmentN  func(text string, limit int) []piece
 	single    []templateItem
 	pair      []templateItem
 	vocabSize int
@@ -83,8 +88,10 @@ type core struct {
 	fastTruncation bool
 	// truncLeft drops tokens from the start (truncation_side "left").
 	truncLeft bool
-	tokenID   func(string) (int, bool)
-	idToken   func(int) string
+	// hasPost: tokenizer.json has a post_processor.
+	hasPost bool
+	tokenID func(string) (int, bool)
+	idToken func(int) string
 }
 
 func (c *core) Family() string               { return c.family }
@@ -120,9 +127,24 @@ func specials(t []templateItem) int {
 	return n
 }
 
+// prefix returns the pieces of text, or when only the first n are kept
+// (n >= 0, right truncation) at least its first n+1 pieces: enough to
+// know whether the text is cut, and the same first n pieces.
+func (c *core) prefix(text string, n int) []piece {
+	if n < 0 || c.truncLeft || c.segmentN == nil {
+		return c.segment(text)
+	}
+	return c.segmentN(text, n+1)
+}
+
 func (c *core) Encode(text string, maxLen int) Encoding {
-	a := c.segment(text)
 	maxLen = c.limit(maxLen)
+	var a []piece
+	if maxLen > 0 {
+		a = c.prefix(text, max(maxLen-specials(c.single), 0))
+	} else {
+		a = c.segment(text)
+	}
 	truncated := false
 	if maxLen > 0 {
 		budget := max(maxLen-specials(c.single), 0)
@@ -134,8 +156,13 @@ func (c *core) Encode(text string, maxLen int) Encoding {
 }
 
 func (c *core) EncodePair(x, y string, maxLen int) Encoding {
-	a, b := c.segment(x), c.segment(y)
 	maxLen = c.limit(maxLen)
+	var a, b []piece
+	if maxLen > 0 {
+		a, b = c.pairPrefixes(x, y, max(maxLen-specials(c.pair), 0))
+	} else {
+		a, b = c.segment(x), c.segment(y)
+	}
 	truncated := false
 	if maxLen > 0 {
 		budget := max(maxLen-specials(c.pair), 0)
@@ -153,6 +180,25 @@ func (c *core) cut(p []piece, n int) []piece {
 		return p[len(p)-n:]
 	}
 	return p[:n]
+}
+
+// pairPrefixes returns the pieces of x and y, or, where the pair is cut
+// to budget pieces, prefixes long enough for the same result: with n1
+// the full length of one sequence, truncLongestFirst depends on the
+// other's length n2 only through n2 > max(n1, budget) (checked
+// exhaustively by TestPairPrefixBound). So one side is segmented in full
+// and the other up to max(n1, budget)+1 pieces; when both are longer
+// than budget, both are segmented in full.
+func (c *core) pairPrefixes(x, y string, budget int) ([]piece, []piece) {
+	a := c.prefix(x, budget)
+	if len(a) <= budget {
+		return a, c.prefix(y, max(len(a), budget))
+	}
+	b := c.prefix(y, budget)
+	if len(b) <= budget {
+		return c.prefix(x, max(len(b), budget)), b
+	}
+	return c.segment(x), c.segment(y)
 }
 
 // truncLongestFirst returns the kept lengths of a pair of sequences of

@@ -92,17 +92,22 @@ func loadTokenizerJSON(c *hfConfig, path string) (Tokenizer, error) {
 	class, _ := c.str("tokenizer_class", "")
 	switch strings.TrimSuffix(class, "Fast") {
 	case "LlamaTokenizer", "GemmaTokenizer", "CodeLlamaTokenizer":
-		// LlamaTokenizerFast.update_post_processor replaces the
-		// post-processor from add_bos_token / add_eos_token.
-		if err := llamaTemplate(c, t); err != nil {
-			return nil, err
+		// transformers (5.x, TokenizersBackend.__init__) rebuilds the
+		// post-processor from add_bos_token / add_eos_token when
+		// tokenizer_config.json names either of them (or tokenizer.json has
+		// none); otherwise tokenizer.json's own post-processor stands.
+		if c.hasKey("add_bos_token") || c.hasKey("add_eos_token") || !t.hasPost {
+			if err := llamaTemplate(c, t); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return t, nil
 }
 
 func llamaTemplate(c *hfConfig, co *core) error {
-	addBOS, err := c.boolean("add_bos_token", true)
+	// transformers 5: kwargs.get("add_bos_token", False)
+	addBOS, err := c.boolean("add_bos_token", false)
 	if err != nil {
 		return err
 	}
@@ -197,6 +202,7 @@ func parseTokenizerJSON(b []byte, c *hfConfig) (*core, error) {
 	}
 	co.single, co.pair = []templateItem{{seq: 0}}, []templateItem{{seq: 0}, {seq: 1, typeID: 1}}
 	if !isNull(f.PostProcessor) {
+		co.hasPost = true
 		if err := t.buildPost(f.PostProcessor, co); err != nil {
 			return nil, fmt.Errorf("post_processor: %w", err)
 		}
@@ -494,7 +500,7 @@ func replaceSpec(r json.RawMessage) (*regexp.Regexp, string, error) {
 	case s.Pattern.String != nil:
 		re = regexp.MustCompile(regexp.QuoteMeta(*s.Pattern.String))
 	case s.Pattern.Regex != nil:
-		re, err = regexp.Compile(*s.Pattern.Regex)
+		re, err = compileOnig(*s.Pattern.Regex)
 		if err != nil {
 			return nil, "", fmt.Errorf("pattern.Regex %q: %w", *s.Pattern.Regex, err)
 		}
@@ -517,8 +523,9 @@ func replaceAligned(a aligned, re *regexp.Regexp, content string) aligned {
 		}
 		w.sb.WriteString(a.s[prev:l[0]])
 		w.b, w.e = append(w.b, a.b[prev:l[0]]...), append(w.e, a.e[prev:l[0]]...)
-		ob, oe := a.span(l[0], l[1])
-		w.add(content, ob, oe)
+		// tokenizers inserts the content after removing the match: every
+		// new character takes the alignment of the match's last byte.
+		w.add(content, a.b[l[1]-1], a.e[l[1]-1])
 		prev = l[1]
 	}
 	w.sb.WriteString(a.s[prev:])
@@ -528,35 +535,89 @@ func replaceAligned(a aligned, re *regexp.Regexp, content string) aligned {
 
 // precompiled is tokenizers' Precompiled normalizer: per grapheme (if
 // shorter than 6 bytes) the replacement of the shortest charsmap key
-// prefixing it, else per character.
+// prefixing it, else per character. Alignments follow tokenizers exactly:
+// its replace() turns each replacement into (char, change) pairs (change 0
+// replaces one original character, 1 inserts, -n also removes n following
+// ones; a removal is charged to the last pair so far, even one of an
+// earlier grapheme, and is lost at the start of the text), which
+// NormalizedString::transform then walks over the original characters.
 func precompiled(a aligned, cm *spm.Charsmap) aligned {
-	var w builder
+	type change struct {
+		s  string
+		ch int
+	}
+	var trs []change
+	modified := false
+	replace := func(old, rep string) {
+		modified = true
+		diff := utf8.RuneCountInString(rep) - utf8.RuneCountInString(old)
+		for k := 0; k < len(rep); {
+			n := runeLen(rep[k:])
+			trs = append(trs, change{rep[k : k+n], 0})
+			k += n
+		}
+		switch {
+		case diff > 0:
+			for k := len(trs) - diff; k < len(trs); k++ {
+				trs[k].ch = 1
+			}
+		case diff < 0 && len(trs) > 0:
+			trs[len(trs)-1].ch += diff
+		}
+	}
 	for i := 0; i < len(a.s); {
 		g := graphemeLen(a.s[i:])
 		if g <= 0 {
 			g = 1
 		}
 		gs := a.s[i : i+g]
+		i += g
 		if len(gs) < 6 {
 			if rep, ok := cm.Shortest(gs); ok {
-				ob, oe := a.span(i, i+g)
-				w.add(rep, ob, oe)
-				i += g
+				replace(gs, rep)
 				continue
 			}
 		}
 		for k := 0; k < len(gs); {
 			n := runeLen(gs[k:])
 			part := gs[k : k+n]
-			ob, oe := a.span(i+k, i+k+n)
 			if rep, ok := cm.Shortest(part); ok {
-				w.add(rep, ob, oe)
+				replace(part, rep)
 			} else {
-				w.add(part, ob, oe)
+				trs = append(trs, change{part, 0})
 			}
 			k += n
 		}
-		i += g
+	}
+	if !modified {
+		return a
+	}
+	var w builder
+	off := 0
+	align := func(k int) (int, int) {
+		if k < 0 || len(a.b) == 0 {
+			return 0, 0
+		}
+		k = min(k, len(a.b)-1)
+		return a.b[k], a.e[k]
+	}
+	for _, t := range trs {
+		var ob, oe int
+		if t.ch > 0 {
+			ob, oe = align(off - 1)
+			if off < 1 {
+				ob, oe = 0, 0
+			}
+		} else {
+			ob, oe = align(off)
+			if off < len(a.s) {
+				off += runeLen(a.s[off:])
+			}
+			for k := 0; k < -t.ch && off < len(a.s); k++ {
+				off += runeLen(a.s[off:])
+			}
+		}
+		w.add(t.s, ob, oe)
 	}
 	return w.result()
 }
@@ -571,6 +632,16 @@ func isControlRune(r rune) bool {
 	return !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z)
 }
 
+// isControlTokenizers is the tokenizers crate's is_control (BertNormalizer
+// clean_text): categories Cc, Cf and Co, except tab, newline and carriage
+// return; unassigned code points (Cn) are kept, unlike Python BERT's.
+func isControlTokenizers(r rune) bool {
+	if r == '\t' || r == '\n' || r == '\r' {
+		return false
+	}
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co)
+}
+
 func isChineseChar(r rune) bool {
 	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) || (r >= 0x20000 && r <= 0x2A6DF) ||
 		(r >= 0x2A700 && r <= 0x2B73F) || (r >= 0x2B740 && r <= 0x2B81F) || (r >= 0x2B820 && r <= 0x2CEAF) ||
@@ -581,7 +652,7 @@ func bertNormalize(a aligned, clean, chinese, strip, lower bool) aligned {
 	if clean {
 		a = a.mapRunes(func(s string) string {
 			r, _ := utf8.DecodeRuneInString(s)
-			if r == 0 || r == 0xFFFD || isControlRune(r) {
+			if r == 0 || r == 0xFFFD || isControlTokenizers(r) {
 				return ""
 			}
 			if unicode.IsSpace(r) {
@@ -698,9 +769,11 @@ func buildPreTokenizer(r json.RawMessage, where string) (preTokFn, error) {
 					return c
 				})
 				if !strings.HasPrefix(p.s, rep) && (scheme == "always" || scheme == "first" && idx == 0 && isFirst(p)) && p.s != "" {
+					// tokenizers' NormalizedString::prepend aligns the
+					// prepended "▁" with the first character.
 					var w builder
-					ob, _ := p.span(0, 0)
-					w.add(rep, ob, ob)
+					ob, oe := p.span(0, runeLen(p.s))
+					w.add(rep, ob, oe)
 					w.sb.WriteString(p.s)
 					w.b, w.e = append(w.b, p.b...), append(w.e, p.e...)
 					p = w.result()
@@ -776,6 +849,39 @@ func buildPreTokenizer(r json.RawMessage, where string) (preTokFn, error) {
 				return rs
 			})
 		}, nil
+	case "Split":
+		var s struct {
+			Pattern struct {
+				Regex  *string `json:"Regex"`
+				String *string `json:"String"`
+			} `json:"pattern"`
+			Behavior string `json:"behavior"`
+			Invert   bool   `json:"invert"`
+		}
+		if err := json.Unmarshal(r, &s); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		var expr string
+		switch {
+		case s.Pattern.Regex != nil:
+			expr = *s.Pattern.Regex
+		case s.Pattern.String != nil:
+			expr = regexp.QuoteMeta(*s.Pattern.String)
+		default:
+			return nil, fmt.Errorf("%s: pattern: want {\"Regex\": ...} or {\"String\": ...}", where)
+		}
+		re, err := compileOnig(expr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: pattern %q: %v (Go's RE2 syntax lacks look-around and backreferences)", where, expr, err)
+		}
+		switch s.Behavior {
+		case "Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous":
+		default:
+			return nil, fmt.Errorf("%s: behavior %q unsupported", where, s.Behavior)
+		}
+		return func(p []aligned) []aligned {
+			return splitEach(p, func(str string) [][3]int { return splitMatches(re, str, s.Behavior, s.Invert) })
+		}, nil
 	case "Digits":
 		var s struct {
 			Individual bool `json:"individual_digits"`
@@ -804,7 +910,7 @@ func buildPreTokenizer(r json.RawMessage, where string) (preTokFn, error) {
 	case "ByteLevel":
 		return buildByteLevel(r, where)
 	}
-	return nil, fmt.Errorf("%s: type %q unsupported (supported: Sequence, Metaspace, WhitespaceSplit, Whitespace, BertPreTokenizer, Digits, ByteLevel)", where, typ)
+	return nil, fmt.Errorf("%s: type %q unsupported (supported: Sequence, Metaspace, WhitespaceSplit, Whitespace, BertPreTokenizer, Digits, Split, ByteLevel)", where, typ)
 }
 
 func isFirst(p aligned) bool { return len(p.b) == 0 || p.b[0] == 0 }
@@ -1468,4 +1574,145 @@ func parseUnigramVocab(b []byte) ([]string, []float64, error) {
 		return slow()
 	}
 	return ps, sc, nil
+}
+
+// splitMatches is tokenizers' NormalizedString::split: the text cut into
+// matches of re (or, with invert, the text between them) and the rest,
+// combined by behavior. Returned triples are [begin, end, keep].
+func splitMatches(re *regexp.Regexp, str, behavior string, invert bool) [][3]int {
+	// (begin, end, isMatch) covering str
+	var spans [][3]int
+	prev := 0
+	for _, m := range re.FindAllStringIndex(str, -1) {
+		if m[0] == m[1] {
+			continue // tokenizers skips empty matches
+		}
+		if prev < m[0] {
+			spans = append(spans, [3]int{prev, m[0], 0})
+		}
+		spans = append(spans, [3]int{m[0], m[1], 1})
+		prev = m[1]
+	}
+	if prev < len(str) {
+		spans = append(spans, [3]int{prev, len(str), 0})
+	}
+	if invert {
+		for i := range spans {
+			spans[i][2] ^= 1
+		}
+	}
+	var out [][3]int
+	switch behavior {
+	case "Removed":
+		for _, sp := range spans {
+			if sp[2] == 0 {
+				out = append(out, [3]int{sp[0], sp[1], 1})
+			}
+		}
+	case "Isolated":
+		for _, sp := range spans {
+			out = append(out, [3]int{sp[0], sp[1], 1})
+		}
+	case "MergedWithPrevious":
+		for _, sp := range spans {
+			if sp[2] == 1 && len(out) > 0 && out[len(out)-1][1] == sp[0] {
+				out[len(out)-1][1] = sp[1]
+			} else {
+				out = append(out, [3]int{sp[0], sp[1], 1})
+			}
+		}
+	case "MergedWithNext":
+		pending := -1
+		for _, sp := range spans {
+			start := sp[0]
+			if pending >= 0 {
+				start = pending
+				pending = -1
+			}
+			if sp[2] == 1 {
+				pending = start
+				continue
+			}
+			out = append(out, [3]int{start, sp[1], 1})
+		}
+		if pending >= 0 {
+			out = append(out, [3]int{pending, len(str), 1})
+		}
+	case "Contiguous":
+		for _, sp := range spans {
+			if len(out) > 0 && out[len(out)-1][2] == sp[2]+2 {
+				out[len(out)-1][1] = sp[1]
+			} else {
+				out = append(out, [3]int{sp[0], sp[1], sp[2] + 2})
+			}
+		}
+		for i := range out {
+			out[i][2] = 1
+		}
+	}
+	return out
+}
+
+// Oniguruma (the regex engine of tokenizers) matches \s, \d and \w by
+// Unicode properties; Go's RE2 only ASCII. compileOnig rewrites them.
+const (
+	onigSpace = `\t\n\v\f\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}`
+	onigWord  = `\p{L}\p{M}\p{Nd}\p{Pc}`
+)
+
+func compileOnig(expr string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch {
+		case c == '\\' && i+1 < len(expr):
+			e := expr[i+1]
+			i++
+			var in, out string
+			switch e {
+			case 's':
+				in, out = onigSpace, "["+onigSpace+"]"
+			case 'S':
+				out = "[^" + onigSpace + "]"
+			case 'd':
+				in, out = `\p{Nd}`, `\p{Nd}`
+			case 'D':
+				in, out = `\P{Nd}`, `\P{Nd}`
+			case 'w':
+				in, out = onigWord, "["+onigWord+"]"
+			case 'W':
+				out = "[^" + onigWord + "]"
+			default:
+				b.WriteByte('\\')
+				b.WriteByte(e)
+				continue
+			}
+			if inClass {
+				if in == "" {
+					return nil, fmt.Errorf("\\%c inside a character class is not supported", e)
+				}
+				b.WriteString(in)
+			} else {
+				b.WriteString(out)
+			}
+		case c == '[' && !inClass:
+			inClass = true
+			b.WriteByte(c)
+			if i+1 < len(expr) && expr[i+1] == '^' {
+				b.WriteByte('^')
+				i++
+			}
+			if i+1 < len(expr) && expr[i+1] == ']' {
+				b.WriteByte(']')
+				i++
+			}
+		case c == ']' && inClass:
+			inClass = false
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return regexp.Compile(b.String())
 }

@@ -12,6 +12,25 @@ type WordSplitter interface {
 	Wakati(text string) []string
 }
 
+// WordStreamer is optionally implemented by a WordSplitter that can hand
+// its words over one at a time: WakatiFunc calls yield with the words of
+// Wakati(text) in order and stops when yield returns false, without
+// segmenting the rest of the text where it can. Encode uses it to segment
+// only as much of a long text as the model's max length keeps
+// (*analysis.Analyzer implements it).
+type WordStreamer interface {
+	WakatiFunc(text string, yield func(string) bool) error
+}
+
+// PrefixWordStreamer is optionally implemented by a WordStreamer:
+// WakatiPrefixFunc calls yield with the words that Wakati gives for every
+// text starting with prefix, in order (see
+// analysis.Analyzer.WakatiPrefixFunc), so that a long text need not be
+// read, normalised or segmented beyond what is kept.
+type PrefixWordStreamer interface {
+	WakatiPrefixFunc(prefix string, yield func(string) bool) error
+}
+
 // WordSplitterFunc adapts a function to WordSplitter.
 type WordSplitterFunc func(string) []string
 

@@ -86,38 +86,31 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 					var sb strings.Builder
 					for i := lo; i < hi; i++ {
 						sb.Reset()
+						var err error
 						if *pos {
-							toks, err := a.AnalyzeOptions(chunk[i])
-							if err != nil {
-								mu.Lock()
-								if firstErr == nil {
-									firstErr = fmt.Errorf("%s:%d: %w", name, line-len(chunk)+i+1, err)
-								}
-								mu.Unlock()
-								continue
-							}
-							for _, t := range toks {
+							err = a.AnalyzeOptionsFunc(chunk[i], func(t analysis.Token) bool {
 								sb.WriteString(t.Surface)
 								sb.WriteByte('\t')
 								sb.WriteString(strings.Join(t.POS, ","))
 								sb.WriteByte('\n')
-							}
+								return true
+							})
 							sb.WriteString("EOS\n")
 						} else {
-							toks := a.Tokens(chunk[i])
-							if toks == nil && chunk[i] != "" {
-								mu.Lock()
-								if firstErr == nil {
-									firstErr = fmt.Errorf("%s:%d: %w", name, line-len(chunk)+i+1, analysis.ErrInvalidUTF8)
-								}
-								mu.Unlock()
-								continue
-							}
-							for _, t := range toks {
+							err = a.TokensFunc(chunk[i], func(t string) bool {
 								sb.WriteString(t)
 								sb.WriteByte(' ')
-							}
+								return true
+							})
 							sb.WriteByte('\n')
+						}
+						if err != nil {
+							mu.Lock()
+							if firstErr == nil {
+								firstErr = fmt.Errorf("%s:%d: %w", name, line-len(chunk)+i+1, err)
+							}
+							mu.Unlock()
+							continue
 						}
 						out[i] = sb.String()
 					}

@@ -95,6 +95,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer m.Close()
+	fmt.Fprintf(stderr, "jretrieve embed: %s\n", m.DescribePrompts())
 	var vecs []float32
 	if *query {
 		vecs, err = m.EmbedQueries(ctx, texts)
@@ -115,9 +116,9 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for i, t := range texts {
 		v := vecs[i*dim : (i+1)*dim]
 		tb, _ := json.Marshal(t)
-		tokens := m.Tokenizer().Encode(m.Prefixes().Document+t, m.MaxLength()).Len()
+		tokens := m.Encode(m.Prefixes().Document, t).Len()
 		if *query {
-			tokens = m.Tokenizer().Encode(m.Prefixes().Query+t, m.MaxLength()).Len()
+			tokens = m.Encode(m.Prefixes().Query, t).Len()
 		}
 		fmt.Fprintf(w, `{"text":%s,"tokens":%d,`, tb, tokens)
 		if q != nil {

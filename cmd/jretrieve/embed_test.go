@@ -17,12 +17,12 @@ func TestEmbedCommand(t *testing.T) {
 	}
 	var want onnxtest.Item
 	for _, it := range ref.Items {
-		if it.Kind == "document" && it.Text == "hello world" {
+		if it.Kind == "document" && it.Text == "  hello world\n" {
 			want = it
 		}
 	}
 	var out, errb bytes.Buffer
-	code := runMain(context.Background(), []string{"embed", "--model", onnxtest.Dir("bert-tiny"), "--backend", "go", "hello world"}, &out, &errb)
+	code := runMain(context.Background(), []string{"embed", "--model", onnxtest.Dir("bert-tiny"), "--backend", "go", "  hello world\n"}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -34,11 +34,15 @@ func TestEmbedCommand(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &line); err != nil {
 		t.Fatalf("%v: %s", err, out.String())
 	}
-	if line.Text != "hello world" || line.Tokens != len(want.InputIDs) {
+	if line.Text != "  hello world\n" || line.Tokens != len(want.InputIDs) {
 		t.Fatalf("got %q with %d tokens, want %d", line.Text, line.Tokens, len(want.InputIDs))
 	}
 	if d, err := onnxtest.MaxAbsDiff(line.Vector, want.Normalized); err != nil || d > onnxtest.Tolerance {
-		t.Fatalf("vector differs from torch: %v %v", d, err)
+		t.Fatalf("vector differs from sentence-transformers: %v %v", d, err)
+	}
+	// it says which prompt each role used
+	if w := `query: prompt "query" = "クエリ: "; document: prompt "document" = "文章: "`; !strings.Contains(errb.String(), w) {
+		t.Errorf("stderr %q lacks %q", errb.String(), w)
 	}
 	if code := runMain(context.Background(), []string{"embed", "x"}, &out, &errb); code != 2 {
 		t.Fatalf("missing --model: exit %d, want 2", code)

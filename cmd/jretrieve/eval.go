@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -161,9 +162,20 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := checkBackendFor(copts, be); err != nil && needsEncoder(specs) {
 		return err
 	}
-	opener := pipeline.DefaultOpener(pipeline.ModelOptions{
+	base := pipeline.DefaultOpener(pipeline.ModelOptions{
 		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: be, Library: *ortLib,
 		Resolve: catalogResolverWith(client, copts), ResolveDirs: copts.RequiresORT(),
+	})
+	// say which prompt each embedder's roles use (models may open concurrently)
+	var logMu sync.Mutex
+	opener := pipeline.OpenerFunc(func(ctx context.Context, name string) (*pipeline.Model, error) {
+		m, err := base.Open(ctx, name)
+		if err == nil && m.Prompts != "" && !*quiet {
+			logMu.Lock()
+			fmt.Fprintf(stderr, "jretrieve eval: %s: %s\n", name, m.Prompts)
+			logMu.Unlock()
+		}
+		return m, err
 	})
 	settings := fmt.Sprintf("max-length=%d", *maxLen)
 	if copts.RequiresORT() {

@@ -6,12 +6,13 @@ import (
 	"io"
 	"runtime"
 	"strconv"
+	"strings"
 
 	"github.com/jretrieve/jretrieve/eval"
 )
 
 func init() {
-	register(&command{name: "fuse", summary: "fuse runs (RRF, CombSUM, CombMNZ) into a hybrid run", run: runFuse})
+	register(&command{name: "fuse", summary: "fuse runs (ranx's methods: RRF, CombSUM, CombMNZ, ...) into a hybrid run", run: runFuse})
 }
 
 const fuseSynopsis = `-o OUT [flags] RUN...
@@ -25,9 +26,12 @@ Example:
 
 func runFuse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("fuse", fuseSynopsis, stderr)
-	method := fs.String("method", "rrf", "fusion `method`: rrf, combsum or combmnz")
+	method := fs.String("method", "rrf", "fusion `method` (ranx's): "+strings.Join(eval.FuseMethods(), ", "))
 	k := fs.Float64("k", 60, "RRF constant k in 1/(k + rank)")
-	norm := fs.String("norm", "minmax", "score normalization for combsum/combmnz: minmax, zscore or none")
+	norm := fs.String("norm", "minmax", "score `normalization` applied to each run first (ranx's): "+strings.Join(eval.FuseNorms(), ", "))
+	gamma := fs.Float64("gamma", 1, "gmnz exponent")
+	sigma := fs.Float64("sigma", 0.01, "logn_isr constant")
+	phi := fs.Float64("phi", 0.8, "rbc persistence")
 	weights := fs.String("weights", "", "comma-separated per-run `weights` (default 1 each)")
 	ties := fs.String("ties", "ranx", "tie `policy` used to rank each run for RRF: ranx, trec or stable")
 	name := fs.String("name", "fused", "`name` of the fused run (TREC tag)")
@@ -49,7 +53,7 @@ func runFuse(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	opt := eval.FuseOptions{Name: *name, K: *k, Norm: *norm, Ties: policy}
+	opt := eval.FuseOptions{Name: *name, K: *k, Norm: *norm, Ties: policy, Gamma: *gamma, Sigma: *sigma, Phi: *phi}
 	if *k <= 0 {
 		return fmt.Errorf("%w: -k must be positive", errUsage)
 	}

@@ -12,7 +12,9 @@ import (
 )
 
 func TestParityWithTorch(t *testing.T) {
-	onnxtest.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{}) })
+	onnxtest.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{}) }, map[string]string{
+		"luke-tiny": "GoMLX cannot compile the torch.onnx export of LUKE yet (broadcastAxes out of range)",
+	})
 }
 
 func TestLoadRestoresWorkingDirectory(t *testing.T) {

@@ -25,7 +25,7 @@ const (
 const (
 	ActSigmoid  = "sigmoid"
 	ActIdentity = "identity"
-	ActSoftmax  = "softmax" // two or more labels: probability of the positive label
+	ActSoftmax  = "softmax" // two or more labels: probability of the positive label (opt-in)
 	ActTanh     = "tanh"
 )
 
@@ -51,7 +51,8 @@ type Config struct {
 	MaxSeqLength          int               // resolved maximum sequence length (tokens)
 	Prompts               map[string]string // config_sentence_transformers.json prompts
 	DefaultPromptName     string
-	ModelMaxLength        int // tokenizer_config.json model_max_length (0 if absent/huge)
+	DoLowerCase           bool // sentence_bert_config.json do_lower_case: lower-case inputs before tokenizing
+	ModelMaxLength        int  // tokenizer_config.json model_max_length (0 if absent/huge)
 	sbertMaxSeqLengthSeen bool
 }
 
@@ -304,11 +305,13 @@ func (c *Config) readConfig() error {
 	}
 	switch {
 	case fn == "":
+		// sentence-transformers' CrossEncoder: Sigmoid for one label, else
+		// Identity (raw logits).
 		switch {
 		case c.NumLabels <= 1:
 			c.Activation = ActSigmoid
 		default:
-			c.Activation = ActSoftmax
+			c.Activation = ActIdentity
 		}
 	case strings.HasSuffix(fn, ".Sigmoid"):
 		c.Activation = ActSigmoid
@@ -368,6 +371,9 @@ func (c *Config) readModules() error {
 		if has {
 			c.MaxSeqLength = int(v)
 			c.sbertMaxSeqLengthSeen = true
+		}
+		if b, ok := sb["do_lower_case"].(bool); ok {
+			c.DoLowerCase = b
 		}
 	}
 	return nil
@@ -532,15 +538,16 @@ func (c *Config) resolveMaxLength() {
 }
 
 // Prompt returns the prompt named name ("query", "document", ...), trying
-// the usual aliases ("document" <-> "passage" / "doc"). ok is false if the
-// directory defines none of them.
+// the names sentence-transformers' encode_document tries for documents
+// ("document", then "passage", then "corpus"; "passage" also finds
+// "document" and "corpus"). ok is false if the directory defines none of them.
 func (c *Config) Prompt(name string) (string, bool) {
 	names := []string{name}
 	switch name {
 	case "document":
-		names = append(names, "passage", "doc", "corpus")
+		names = append(names, "passage", "corpus")
 	case "passage":
-		names = append(names, "document", "doc", "corpus")
+		names = append(names, "document", "corpus")
 	}
 	for _, n := range names {
 		if p, ok := c.Prompts[n]; ok {
@@ -548,6 +555,51 @@ func (c *Config) Prompt(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// Roles of RolePrompt.
+const (
+	RoleQuery    = "query"
+	RoleDocument = "document"
+)
+
+// RolePrompt resolves the prompt for a role ("query" or "document") the way
+// sentence-transformers does: an explicit prompt name (e.g. AMBER's
+// "Retrieval-query", from the catalog or an option) must exist; otherwise
+// encode_query's "query", or encode_document's "document", "passage",
+// "corpus" in that order; otherwise the directory's default_prompt_name
+// (what encode() applies when no prompt is named). It returns the prompt
+// name used ("" when none) and its text.
+func (c *Config) RolePrompt(role, explicit string) (name, prompt string, err error) {
+	if explicit != "" {
+		p, ok := c.Prompts[explicit]
+		if !ok {
+			keys := make([]string, 0, len(c.Prompts))
+			for k := range c.Prompts {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			return "", "", fmt.Errorf("modeldir: %s: prompt name %q (for %s) not in config_sentence_transformers.json prompts %q", c.Dir, explicit, role, keys)
+		}
+		return explicit, p, nil
+	}
+	names := []string{"query"}
+	if role == RoleDocument {
+		names = []string{"document", "passage", "corpus"}
+	}
+	for _, n := range names {
+		if p, ok := c.Prompts[n]; ok {
+			return n, p, nil
+		}
+	}
+	if c.DefaultPromptName != "" {
+		p, ok := c.Prompts[c.DefaultPromptName]
+		if !ok {
+			return "", "", fmt.Errorf("modeldir: %s: default_prompt_name %q not in config_sentence_transformers.json prompts", c.Dir, c.DefaultPromptName)
+		}
+		return c.DefaultPromptName, p, nil
+	}
+	return "", "", nil
 }
 
 // PositiveLabel returns the index of the "relevant" label for a

@@ -24,12 +24,16 @@ func TestReadFixtures(t *testing.T) {
 		labels     int
 		act        string
 	}{
-		{"bert-tiny", PoolMean, true, 24, "クエリ: ", "文章: ", 0, 0, ActSigmoid},
-		{"distilbert-tiny", PoolCLS, true, 64, "query: ", "passage: ", 0, 0, ActSigmoid},
-		{"bert-lasttoken-tiny", PoolLastToken, true, 64, "", "", 0, 0, ActSigmoid},
-		{"modernbert-tiny", PoolMean, true, 128, "検索クエリ: ", "検索文書: ", 1, 0, ActSigmoid},
-		// no sentence_bert_config.json: min(model_max_length 64, 66 positions - 2)
-		{"cross-encoder-xlmr-tiny", "", false, 64, "", "", 1, 2, ActSoftmax},
+		{"bert-tiny", PoolMean, false, 24, "クエリ: ", "文章: ", 0, 0, ActSigmoid},
+		{"distilbert-tiny", PoolMean, false, 24, "クエリ: ", "文章: ", 0, 0, ActSigmoid},
+		{"bert-lasttoken-tiny", PoolLastToken, true, 24, "", "", 0, 0, ActSigmoid},
+		{"xlmr-tiny", PoolMean, true, 24, "query: ", "passage: ", 1, 0, ActSigmoid},
+		{"modernbert-tiny", PoolMean, false, 32, "検索クエリ: ", "検索文書: ", 1, 0, ActSigmoid},
+		// no max_seq_length: min(model_max_length 64, 66 positions - 2)
+		{"luke-tiny", PoolMean, false, 64, "query: ", "passage: ", 1, 0, ActSigmoid},
+		// no sentence_bert_config.json: min(model_max_length 64, 66 positions - 2);
+		// two labels: sentence-transformers' default activation is Identity
+		{"cross-encoder-xlmr-tiny", "", false, 64, "", "", 1, 2, ActIdentity},
 		{"cross-encoder-bert-tiny", "", false, 64, "", "", 0, 1, ActSigmoid},
 	} {
 		c, err := Read(fixture(tc.name))
@@ -213,5 +217,38 @@ func TestResolveMissingDirectory(t *testing.T) {
 		if got := LooksLikePath(name); got != want {
 			t.Errorf("LooksLikePath(%q) = %v", name, got)
 		}
+	}
+}
+
+// RolePrompt follows sentence-transformers: "query"; "document", "passage",
+// "corpus"; an explicit name (AMBER's "Retrieval-query"); default_prompt_name
+// when the role has no prompt of its own.
+func TestRolePrompt(t *testing.T) {
+	dir := writeDir(t, map[string]string{
+		"config.json": `{"model_type": "bert", "hidden_size": 8}`,
+		"config_sentence_transformers.json": `{"prompts": {"Retrieval-query": "Q:\n", "passage": "P: ", "corpus": "C: ", "sts": "S: "},
+			"default_prompt_name": "sts"}`,
+		"sentence_bert_config.json": `{"max_seq_length": 16, "do_lower_case": true}`,
+		"modules.json":              `[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}]`,
+	})
+	c, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.DoLowerCase {
+		t.Error("do_lower_case true not read")
+	}
+	for _, tc := range []struct{ role, explicit, name, prompt string }{
+		{RoleQuery, "", "sts", "S: "}, // no "query": default_prompt_name
+		{RoleDocument, "", "passage", "P: "},
+		{RoleQuery, "Retrieval-query", "Retrieval-query", "Q:\n"},
+	} {
+		n, p, err := c.RolePrompt(tc.role, tc.explicit)
+		if err != nil || n != tc.name || p != tc.prompt {
+			t.Errorf("RolePrompt(%s, %q) = %q %q %v, want %q %q", tc.role, tc.explicit, n, p, err, tc.name, tc.prompt)
+		}
+	}
+	if _, _, err := c.RolePrompt(RoleDocument, "Retrieval-passage"); err == nil || !strings.Contains(err.Error(), "Retrieval-passage") {
+		t.Errorf("missing explicit prompt name: %v", err)
 	}
 }

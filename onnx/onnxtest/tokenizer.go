@@ -20,10 +20,10 @@ type LookupTokenizer struct {
 func NewLookupTokenizer(ref *Reference, pad int) *LookupTokenizer {
 	t := &LookupTokenizer{single: map[string]Item{}, pair: map[[2]string]Item{}, pad: pad}
 	for _, it := range ref.Items {
-		if it.Query != "" {
+		if it.Kind == "pair" {
 			t.pair[[2]string{it.Query, it.Document}] = it
 		} else {
-			t.single[ref.Prompt(it.Kind)+it.Text] = it
+			t.single[it.Prompt+it.Text] = it
 		}
 	}
 	return t

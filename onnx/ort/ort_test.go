@@ -25,7 +25,7 @@ func requireORT(t testing.TB) {
 
 func TestParityWithTorch(t *testing.T) {
 	requireORT(t)
-	onnxtest.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{Threads: 1}) })
+	onnxtest.CheckEncoder(t, func(p string) (onnx.Encoder, error) { return Open(p, onnx.Options{Threads: 1}) }, nil)
 }
 
 func TestFindLibrary(t *testing.T) {
