@@ -313,8 +313,9 @@ func (c *Client) List(ctx context.Context, repo Repo) ([]File, error) {
 	}
 	files, err := c.listRevision(ctx, repo, repo.revision())
 	if err != nil && isNetworkError(ctx, err) {
-		if cached, cerr := c.listCached(repo); cerr == nil {
-			return cached, nil
+		cached, cerr := c.listCached(repo)
+		if cerr == nil || !errors.Is(cerr, ErrNotCached) {
+			return cached, cerr
 		}
 	}
 	return files, err

@@ -35,7 +35,12 @@ func (c *Client) Snapshot(ctx context.Context, repo Repo, patterns []string) (st
 	files, err := c.listRevision(ctx, repo, commit)
 	if err != nil {
 		if isNetworkError(ctx, err) {
-			return c.cachedSnapshot(repo, patterns, match)
+			dir, cerr := c.cachedSnapshot(repo, patterns, match)
+			if cerr == nil || !errors.Is(cerr, ErrNotCached) {
+				return dir, cerr
+			}
+			// Nothing cached: the Hub being unreachable is the cause,
+			// and its error says how to work offline.
 		}
 		return "", err
 	}

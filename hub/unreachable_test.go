@@ -23,11 +23,18 @@ func TestUnreachableHub(t *testing.T) {
 		}}}
 		c := New(Options{CacheDir: t.TempDir(), Endpoint: DefaultEndpoint, HTTPClient: hc, Retries: 1})
 		repo := Repo{ID: "org/model"}
+		pinned := Repo{ID: "org/model", Revision: "24899e5de370b56d179604a007c0d727bf144504"}
 		ctx := context.Background()
 		calls := map[string]func() error{
 			"Resolve":  func() error { _, err := c.Resolve(ctx, repo); return err },
 			"Download": func() error { _, err := c.Download(ctx, repo, "config.json"); return err },
 			"Snapshot": func() error { _, err := c.Snapshot(ctx, repo, []string{"*.json"}); return err },
+			// A pinned commit (as the catalog pins models) needs no
+			// Resolve: the listing is what fails, and an empty cache
+			// must not hide that behind "not in the local cache".
+			"Snapshot@commit": func() error { _, err := c.Snapshot(ctx, pinned, []string{"*.json"}); return err },
+			"List":            func() error { _, err := c.List(ctx, repo); return err },
+			"List@commit":     func() error { _, err := c.List(ctx, pinned); return err },
 		}
 		for call, f := range calls {
 			err := f()

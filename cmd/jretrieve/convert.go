@@ -20,15 +20,17 @@ func init() {
 const convertSynopsis = `[flags] MODEL_OR_DIR | IN OUT
 
 With one argument, converts a Hugging Face checkpoint (config.json and
-model.safetensors, sharded or not; fp32, fp16 or bf16) to ONNX in Go: a
+model.safetensors, sharded or not; fp32, fp16 or bf16; or
+pytorch_model.bin) to ONNX in Go: a
 model directory, a catalog name or a Hub repository id (downloaded into
 the Hugging Face cache). Without --out the result goes to jretrieve's
 cache, where eval, embed, index and rag find it (they also convert on
 first use; this only does it ahead); with --out DIR, DIR becomes a
 complete model directory (model.onnx, config and tokenizer files, the
 fp32 weights hard-linked or converted copies). Supported: BERT,
-DistilBERT, XLM-RoBERTa, ModernBERT and their sequence-classification
-heads; anything else is an error naming the architecture or config flag.
+DistilBERT, XLM-RoBERTa, ModernBERT (and their sequence-classification
+heads), LUKE (word inputs) and ColBERT (HF_ColBERT, JaColBERT); anything
+else is an error naming the architecture or config flag.
 
 With two arguments, reads the run IN (format detected from its content)
 and writes it to OUT in the format named by OUT's extension (.lz4, .json,

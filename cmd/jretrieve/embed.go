@@ -26,9 +26,11 @@ normalization, and prints one JSON line per text:
 {"text": ..., "tokens": N, "vector": [...]}. With --against QUERY it prints
 the cosine similarity to QUERY instead of the vector.
 
-DIR is a model directory with an ONNX export (model.onnx or onnx/model.onnx)
-and its tokenizer and sentence-transformers files; NAME is a catalog model
-or Hugging Face repository id (downloaded into the Hugging Face cache).
+DIR is a model directory with its tokenizer and sentence-transformers files
+and either an ONNX export (model.onnx or onnx/model.onnx) or a checkpoint
+(model.safetensors or pytorch_model.bin), converted to ONNX in Go on first
+use; NAME is a catalog model or Hugging Face repository id (downloaded into
+the Hugging Face cache, converted the same way).
 
 Example:
   jretrieve embed --model testdata/models/bert-tiny --query "hello world"`

@@ -49,14 +49,16 @@ Models (--model, repeatable):
                        its candidates, unidic-lite words (fugashi -Owakati)
   bm25-ipa             the same over IPADIC words
   bm25-index           BM25 inverted index over a collection (retrieval datasets)
-  DIR                  an ONNX model directory (embedder or cross-encoder)
-  NAME                 a catalog model (jretrieve models), e.g. cl-nagoya/ruri-v3-30m
+  DIR                  a model directory (embedder or cross-encoder): an ONNX
+                       export, or a checkpoint converted to ONNX on first use
+  NAME                 a catalog model (jretrieve models) or Hub repository id,
+                       e.g. cl-nagoya/ruri-v3-30m (downloaded, then converted)
   rrf(A,B,...)         fusion (also combsum, combmnz)
   A>B@N                rerank the top N of A with B
 
 Examples:
   jretrieve eval
-  jretrieve eval --dataset jqara --model bm25 --model ./ruri-v3-30m-onnx --model 'rrf(bm25,./ruri-v3-30m-onnx)'`
+  jretrieve eval --dataset jqara --model bm25 --model ruri-v3-30m --model 'rrf(bm25,ruri-v3-30m)'`
 
 // multiFlag collects a repeatable string flag.
 type multiFlag []string

@@ -36,7 +36,7 @@ Example:
 func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("evaluate", evaluateSynopsis, stderr)
 	qrelsPath := fs.String("qrels", "", "TREC qrels `file` (required)")
-	metrics := fs.String("metrics", "ndcg@10,mrr@10,ndcg@100,mrr@100", "comma-separated ranx `metrics`: ndcg, ndcg_burges, dcg, mrr, map, precision, recall, hit_rate, hits, f1, r-precision, each with optional @k and -l<level>")
+	metrics := fs.String("metrics", "ndcg@10,mrr@10,ndcg@100,mrr@100", "comma-separated ranx `metrics`: "+strings.Join(eval.MetricNames(), ", ")+", each with optional @k and -l<level> (rbp with its persistence: rbp.95)")
 	ties := fs.String("ties", "ranx", "tie `policy`: ranx (numba quicksort, as published), trec (doc id descending) or stable (file order)")
 	format := fs.String("format", "text", "output `format`: text, markdown, csv, json or latex")
 	makeComparable := fs.Bool("make-comparable", false, "score qrels queries missing from a run 0 and drop run queries not in the qrels (default: error)")

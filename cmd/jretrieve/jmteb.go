@@ -47,13 +47,13 @@ Task sets: v1 (16 tasks, the published leaderboard; default), v2 (28 tasks).
 Tasks: ` + "%s" + `
 
 Examples:
-  jretrieve jmteb --model ./ruri-small-onnx --published ../shared/reference/jmteb/results
+  jretrieve jmteb --model cl-nagoya/ruri-small --published path/to/JMTEB/docs/results
   jretrieve jmteb --model cl-nagoya/ruri-v3-30m --task-set v2 --tasks jsts,jsick`
 
 func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("jmteb", fmt.Sprintf(jmtebSynopsis, strings.Join(jmteb.TaskNames(), ", ")), stderr)
 	var models multiFlag
-	fs.Var(&models, "model", "embedder: an ONNX model `directory` or catalog name (repeatable)")
+	fs.Var(&models, "model", "embedder: a model `directory` (ONNX, or a checkpoint converted on first use), catalog name or Hub id (repeatable)")
 	tasks := fs.String("tasks", "", "comma-separated task `names` (default: the --task-set)")
 	set := fs.String("task-set", "v1", "task `set` and protocol: v1 (16 tasks) or v2 (28 tasks, JMTEB 1.4)")
 	published := fs.String("published", "", "published results: a summary.json or a `dir` of <org>/<model>/summary.json")
