@@ -61,3 +61,12 @@ func TestModelHelpMentionsCheckpoints(t *testing.T) {
 		}
 	}
 }
+
+// 'jretrieve --help' says what jretrieve alone does (the README's main
+// job), and that is what runs.
+func TestUsageNamesDefaultCommand(t *testing.T) {
+	out, _, code := runCLI(t, "--help")
+	if code != 0 || !strings.Contains(out, "Without arguments jretrieve runs 'jretrieve eval'") {
+		t.Errorf("jretrieve --help (exit %d) does not say that jretrieve alone runs eval:\n%s", code, out)
+	}
+}
