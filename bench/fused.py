@@ -6,6 +6,7 @@ done, robust on a shared machine where wall time depends on the load.
 
   python bench/fused.py gen CACHE           write CACHE/{bert-base,modernbert-30m}
   python bench/fused.py time CACHE MODEL    print one TSV line per variant
+  python bench/fused.py quality CACHE MODEL name=path...   cosines to the first
 """
 import json
 import os
@@ -96,7 +97,7 @@ def inputs(batch, seq, vocab, rng):
     return ids, np.ones((batch, seq), dtype=np.int64)
 
 
-def time_ort(path, feeds_list, reps):
+def ort_runner(path):
     import onnxruntime as ort
     so = ort.SessionOptions()
     so.intra_op_num_threads = 1
@@ -104,37 +105,66 @@ def time_ort(path, feeds_list, reps):
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
     names = {i.name for i in s.get_inputs()}
-    out = []
-    for feeds in feeds_list:
-        f = {k: v for k, v in feeds.items() if k in names}
-        s.run(None, f)  # warm-up
-        ts = []
-        for _ in range(reps[len(out)]):
-            t = time.process_time()
-            s.run(None, f)
-            ts.append(time.process_time() - t)
-        out.append(statistics.median(ts))
-    return out
+    return lambda feeds: s.run(None, {k: v for k, v in feeds.items() if k in names})
 
 
-def time_torch(model_dir, feeds_list, reps):
+def torch_runner(model_dir):
     import torch
     from transformers import AutoModel
     torch.set_num_threads(1)
     m = AutoModel.from_pretrained(model_dir, attn_implementation="sdpa")
     m.eval()
-    out = []
-    with torch.inference_mode():
-        for feeds in feeds_list:
-            f = {k: torch.from_numpy(v) for k, v in feeds.items() if k in ("input_ids", "attention_mask")}
-            m(**f)
-            ts = []
-            for _ in range(reps[len(out)]):
-                t = time.process_time()
-                m(**f)
-                ts.append(time.process_time() - t)
-            out.append(statistics.median(ts))
-    return out
+
+    def run(feeds):
+        with torch.inference_mode():
+            return m(**{k: torch.from_numpy(v) for k, v in feeds.items() if k in ("input_ids", "attention_mask")})
+    return run
+
+
+def time_interleaved(runners, feeds, reps):
+    """One warm-up each, then reps rounds running every variant once in
+    turn (so that load changes on the shared machine hit all variants
+    alike); returns each variant's median CPU seconds."""
+    for r in runners.values():
+        r(feeds)
+    ts = {n: [] for n in runners}
+    for _ in range(reps):
+        for n, r in runners.items():
+            t = time.process_time()
+            r(feeds)
+            ts[n].append(time.process_time() - t)
+    return {n: statistics.median(v) for n, v in ts.items()}
+
+
+def quality(model, variants):
+    """Cosine of every token vector and of the mean-pooled vectors of each
+    variant's output to the first variant's (plain fp32), on 8 x 128
+    random tokens with right padding."""
+    import onnxruntime as ort
+    cfg = CONFIGS[model]
+    rng = np.random.default_rng(1)
+    ids, mask = inputs(8, 128, cfg["vocab_size"], rng)
+    for i in range(8):
+        mask[i, 128 - 12 * i:] = 0
+    feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    ref = None
+    for v in variants:
+        name, path = v.split("=", 1)
+        s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+        names = {i.name for i in s.get_inputs()}
+        out = s.run(None, {k: x for k, x in feeds.items() if k in names})[0].astype(np.float64)
+        if ref is None:
+            ref = out
+            continue
+        valid = mask.astype(bool)
+        a, b = ref[valid], out[valid]
+        cos = (a * b).sum(1) / np.sqrt((a * a).sum(1) * (b * b).sum(1))
+        m = mask[..., None]
+        pa, pb = (ref * m).sum(1) / m.sum(1), (out * m).sum(1) / m.sum(1)
+        pcos = (pa * pb).sum(1) / np.sqrt((pa * pa).sum(1) * (pb * pb).sum(1))
+        print(f"{model}\t{name}\ttoken-cos min {cos.min():.6f} mean {cos.mean():.6f}\tmean-pooled-cos min {pcos.min():.6f} mean {pcos.mean():.6f}\tmax|diff| {np.abs(a - b).max():.2e}", flush=True)
 
 
 def main():
@@ -143,6 +173,9 @@ def main():
         return
     if sys.argv[1] == "export":
         export(sys.argv[2], sys.argv[3])
+        return
+    if sys.argv[1] == "quality":
+        quality(sys.argv[3], sys.argv[4:])
         return
     cache, model = sys.argv[2], sys.argv[3]
     variants = sys.argv[4:]  # name=path.onnx or torch=dir
@@ -153,15 +186,14 @@ def main():
     feeds = []
     for ids, mask in (batch, single):
         feeds.append({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
-    reps = [int(os.environ.get("REPS_BATCH", "3")), int(os.environ.get("REPS_SINGLE", "20"))]
+    runners = {}
     for v in variants:
         name, path = v.split("=", 1)
-        if name == "torch":
-            tb, ts = time_torch(path, feeds, reps)
-        else:
-            tb, ts = time_ort(path, feeds, reps)
-        print(f"{model}\t{name}\t{tb:.4f}\t{ts*1000:.2f}", flush=True)
-
+        runners[name] = torch_runner(path) if name == "torch" else ort_runner(path)
+    tb = time_interleaved(runners, feeds[0], int(os.environ.get("REPS_BATCH", "3")))
+    ts = time_interleaved(runners, feeds[1], int(os.environ.get("REPS_SINGLE", "10")))
+    for name in runners:
+        print(f"{model}\t{name}\t{tb[name]:.4f}\t{ts[name]*1000:.2f}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -14,7 +14,8 @@
 #   torch           transformers AutoModel forward on torch CPU (sdpa), the
 #                   model call of sentence-transformers' encode
 # Timings: process CPU time (one thread), median of REPS_BATCH (3) batch runs
-# and REPS_SINGLE (20) single runs after one warm-up. The machine is shared: compare ratios within one
+# and REPS_SINGLE (10) single runs after one warm-up, the variants
+# interleaved round by round (load changes hit all of them alike). The machine is shared: compare ratios within one
 # run only.
 # Usage: bench/fused.sh [cachedir]   (default ~/.cache/jretrieve/bench-fused)
 set -euo pipefail
@@ -38,4 +39,11 @@ for m in ${MODELS:-bert-base modernbert-30m}; do
     jr-plain-int8="$C/$m-jr-plain-int8/model.onnx" jr-fused-int8="$C/$m-jr-fused-int8/model.onnx" \
     export="$C/$m-export/model.onnx" export-ortopt="$C/$m-export/optimized.onnx" \
     export-ortq="$C/$m-export/optimized-int8.onnx" torch="$C/$m"
+done
+echo "# quality: cosine to jr-plain (fp32) on 8 x 128 random tokens, right-padded"
+for m in ${MODELS:-bert-base modernbert-30m}; do
+  $PY bench/fused.py quality "$C" $m jr-plain="$C/$m-jr-plain-none/model.onnx" \
+    jr-fused="$C/$m-jr-fused-none/model.onnx" jr-plain-int8="$C/$m-jr-plain-int8/model.onnx" \
+    jr-fused-int8="$C/$m-jr-fused-int8/model.onnx" export-ortopt="$C/$m-export/optimized.onnx" \
+    export-ortq="$C/$m-export/optimized-int8.onnx"
 done

@@ -16,8 +16,14 @@
 //
 // # Getting an ONNX graph
 //
+// Model.Converted reports the models whose graph jretrieve builds itself
+// from the checkpoint on the Hub (package onnx/convert: BERT, DistilBERT,
+// XLM-RoBERTa, ModernBERT, LUKE and the JaColBERT HF_ColBERT checkpoints):
+// they run by name, converted once on first use. The rest of this section
+// describes the alternative, and the only route for the others.
+//
 // None of the catalog's repositories was seen to ship an onnx/ folder, so
-// almost every model needs a one-time export with Hugging Face Optimum
+// without conversion almost every model needs a one-time export with Hugging Face Optimum
 // (Python: pip install "optimum[exporters]" transformers; the MeCab-based
 // tokenizers also need pip install fugashi unidic-lite because the export
 // saves the tokenizer). The exported directory (model.onnx plus

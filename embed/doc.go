@@ -21,12 +21,17 @@
 // lives (a conversion repository, or an export command when none exists)
 // and files are downloaded into the huggingface_hub cache.
 //
-// Prefixes: WithPrefixes > the directory's prompts ("query", and
-// "document"/"passage"/"corpus") > the catalog (Ruri v3 "検索クエリ: " /
+// Prefixes: WithPrefixes > the directory's prompts, resolved as
+// sentence-transformers does (a prompt name from WithPromptNames or the
+// catalog, such as AMBER's "Retrieval-query" / "Retrieval-passage"; else
+// "query", and "document"/"passage"/"corpus"; else default_prompt_name;
+// PromptNames and DescribePrompts say which was used) > the catalog (Ruri v3 "検索クエリ: " /
 // "検索文書: ", Ruri v1/v2 "クエリ: " / "文章: ", GLuCoSE-v2 and RoSEtta
 // "query: " / "passage: "). Vectors are L2-normalized by default, as
 // JQaRA's and JaCWIR's evaluators request (WithNormalize(false) to keep the
-// raw pooled vectors).
+// raw pooled vectors). do_lower_case in sentence_bert_config.json lower-cases
+// prefix+text before tokenizing; WithStripInput strips it first, as
+// sentence-transformers <= 5 did (6 does not, nor does the default).
 //
 // # Batching
 //

@@ -328,10 +328,7 @@ type ranxJQaRA struct {
 // of every ranx metric, the Student t-test p-value of every pair, and every
 // fusion method x normalization of three runs against ranx.
 func TestRanxJQaRA(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "reference", "jqara")
-	if _, err := os.Stat(filepath.Join(dir, "qrels.trec")); err != nil {
-		t.Skipf("JQaRA reference data not found (%v): these checks need ../shared/reference/jqara", err)
-	}
+	dir := filepath.Join(sharedDir(t), "reference", "jqara") // skips without ../shared
 	var ref ranxJQaRA
 	readRanxJSON(t, "jqara.json", &ref)
 	qrels, err := ReadTRECQrelsFile(filepath.Join(dir, "qrels.trec"))

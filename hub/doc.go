@@ -47,7 +47,12 @@
 //	    refs/<revision>              commit the revision resolved to
 //	    snapshots/<commit>/<path>    relative symlink to ../../blobs/<etag>
 //
-// Datasets use datasets--org--name. File names that would escape the
+// Datasets use datasets--org--name. Both directions are checked against
+// huggingface_hub 2.4.0: a cache it wrote (with its trees/ listings,
+// .no_exist/ markers and special refs) is read offline
+// (testdata/hf-cache-python), and scripts/reference/hub_interop.py runs
+// the two-way cross-check (hf_hub_download / snapshot_download with
+// local_files_only=True and scan_cache_dir on a cache jretrieve filled). File names that would escape the
 // cache (absolute, "..", empty elements, backslashes), whether requested
 // by the caller or sent by the server in a listing, are rejected with
 // ErrUnsafePath.

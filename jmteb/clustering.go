@@ -132,9 +132,15 @@ func sqDist(a, b []float64) float64 {
 	return s0 + s1
 }
 
-// parallelFor runs fn(i) for i in [0, n) on GOMAXPROCS goroutines.
-func parallelFor(n int, fn func(lo, hi int)) {
-	t := min(runtime.GOMAXPROCS(0), max(1, n/64))
+// parallelFor runs fn over [0, n) split into contiguous ranges on
+// GOMAXPROCS goroutines (one when n < 128).
+func parallelFor(n int, fn func(lo, hi int)) { parallelGrain(n, 64, fn) }
+
+// parallelChunks is parallelFor for a few large work items.
+func parallelChunks(n int, fn func(lo, hi int)) { parallelGrain(n, 1, fn) }
+
+func parallelGrain(n, grain int, fn func(lo, hi int)) {
+	t := min(runtime.GOMAXPROCS(0), max(1, n/grain))
 	if t <= 1 {
 		fn(0, n)
 		return
@@ -553,17 +559,7 @@ func lloyd(X, centers [][]float64, maxIter int, tol float64) []int {
 	strict := false
 	for it := 0; it < maxIter; it++ {
 		assignI(X, centers, labels, false)
-		nc := make([][]float64, k)
-		cnt := make([]int, k)
-		for c := range nc {
-			nc[c] = make([]float64, len(X[0]))
-		}
-		for i, l := range labels {
-			cnt[l]++
-			for j, v := range X[i] {
-				nc[l][j] += v
-			}
-		}
+		nc, cnt := clusterSums(X, labels, k)
 		for c := range nc {
 			if cnt[c] == 0 {
 				far, fd := 0, -1.0
@@ -604,6 +600,50 @@ func lloyd(X, centers [][]float64, maxIter int, tol float64) []int {
 		assignI(X, centers, labels, false)
 	}
 	return labels
+}
+
+// clusterSums returns each cluster's sum of rows and size. Rows are summed
+// in fixed chunks on all cores and the chunks added in order, so the sums
+// do not depend on the number of threads.
+func clusterSums(X [][]float64, labels []int, k int) ([][]float64, []int) {
+	const chunk = 1024
+	d := len(X[0])
+	nch := (len(X) + chunk - 1) / chunk
+	parts := make([][]float64, nch)
+	counts := make([][]int, nch)
+	parallelChunks(nch, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			p := make([]float64, k*d)
+			cn := make([]int, k)
+			for i := c * chunk; i < min(len(X), (c+1)*chunk); i++ {
+				l := labels[i]
+				cn[l]++
+				dst := p[l*d : (l+1)*d]
+				for j, v := range X[i] {
+					dst[j] += v
+				}
+			}
+			parts[c], counts[c] = p, cn
+		}
+	})
+	sums := make([][]float64, k)
+	cnt := make([]int, k)
+	for c := range sums {
+		sums[c] = make([]float64, d)
+	}
+	for ch := range parts {
+		for c := 0; c < k; c++ {
+			cnt[c] += counts[ch][c]
+			if counts[ch][c] == 0 {
+				continue
+			}
+			src := parts[ch][c*d : (c+1)*d]
+			for j, v := range src {
+				sums[c][j] += v
+			}
+		}
+	}
+	return sums, cnt
 }
 
 // BisectingKMeans is scikit-learn's BisectingKMeans(n_clusters=k):

@@ -93,9 +93,27 @@ func euclideanSquare(m *dense64) []float64 {
 							if j <= i {
 								continue
 							}
-							d := math.Sqrt(math.Max(sqDistPair(m, m, i, j, g[p*4+q]), 0))
-							D[i*n+j] = d
-							D[j*n+i] = d
+							D[i*n+j] = math.Sqrt(math.Max(sqDistPair(m, m, i, j, g[p*4+q]), 0))
+						}
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	// mirror the upper triangle in 64 x 64 tiles (column writes one by
+	// one would miss the cache and the TLB on every element)
+	const tile = 64
+	nt := (n + tile - 1) / tile
+	for w := 0; w < t; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for ti := w; ti < nt; ti += t {
+				for tj := ti; tj < nt; tj++ {
+					for i := ti * tile; i < min(n, (ti+1)*tile); i++ {
+						for j := max(i+1, tj*tile); j < min(n, (tj+1)*tile); j++ {
+							D[j*n+i] = D[i*n+j]
 						}
 					}
 				}

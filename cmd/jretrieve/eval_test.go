@@ -18,6 +18,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/jretrieve/jretrieve/onnx/onnxtest"
+
 	"github.com/jretrieve/jretrieve/pipeline"
 )
 
@@ -324,5 +326,19 @@ func TestEvalMakeComparable(t *testing.T) {
 	// and ranks first.
 	if rep.Queries != 1 || rep.Runs[0].Metrics["mrr@10"].Mean != 1 {
 		t.Errorf("--make-comparable: %d queries, mrr@10 %v; want 1 query, 1.0", rep.Queries, rep.Runs[0].Metrics["mrr@10"].Mean)
+	}
+}
+
+// eval says which prompt each embedder role used.
+func TestEvalReportsPrompts(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JRETRIEVE_CACHE", filepath.Join(dir, "cache"))
+	_, stderr, code := runCLI(t, "eval", "--model", onnxtest.Dir("bert-tiny"), "--backend", "go", "--no-plots",
+		"--cache", "", "--out", filepath.Join(dir, "out"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if w := `query: prompt "query" = "クエリ: "; document: prompt "document" = "文章: "`; !strings.Contains(stderr, w) {
+		t.Errorf("stderr lacks %q:\n%s", w, stderr)
 	}
 }

@@ -194,6 +194,9 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 		ext.abort()
 		return nil, cfg.err
 	}
+	if b.err == nil {
+		b.checkLayersUsed(prefix)
+	}
 	if b.err != nil {
 		ext.abort()
 		return nil, fmt.Errorf("convert: %s (%s): %w", dir, archName, b.err)
@@ -252,6 +255,39 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 		return nil, fmt.Errorf("convert: %w", err)
 	}
 	return res, nil
+}
+
+// layerRoots are the tensor name prefixes (under the base model's prefix)
+// of the transformer blocks; layerUnused are per-layer tensors the graph
+// may legitimately leave out (LUKE's entity-aware queries, for word
+// inputs only).
+var (
+	layerRoots  = []string{"encoder.layer.", "transformer.layer.", "layers."}
+	layerUnused = []string{".attention.self.w2e_query.", ".attention.self.e2w_query.", ".attention.self.e2e_query."}
+)
+
+// checkLayersUsed fails when a transformer-block tensor of the checkpoint
+// is not in the graph: more layers than the config says, or a module the
+// converter does not know would otherwise be silently dropped.
+func (b *graph) checkLayersUsed(prefix string) {
+	for _, name := range b.ckpt.Names() {
+		if b.used[name] || !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		rest := name[len(prefix):]
+		inLayer := false
+		for _, r := range layerRoots {
+			inLayer = inLayer || strings.HasPrefix(rest, r)
+		}
+		skip := false
+		for _, u := range layerUnused {
+			skip = skip || strings.Contains(rest, u)
+		}
+		if inLayer && !skip {
+			b.fail("checkpoint tensor %s is not used by the network config.json describes (more layers, or a module the converter does not implement)", name)
+			return
+		}
+	}
 }
 
 // linkWeights makes dst name the same bytes as src: nothing when they are

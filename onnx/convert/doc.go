@@ -37,7 +37,7 @@
 // Options.Graph = GraphFused and Options.Quantize = QuantInt8 rewrite the
 // built graph (fused.go, fused_rotary.go, quantize.go): strict pattern
 // matches of the subgraphs the layers write are replaced by ONNX Runtime
-// contrib operators (domain com.microsoft) — Attention,
+// contrib operators (domain com.microsoft) — EmbedLayerNormalization, Attention,
 // SkipLayerNormalization, BiasGelu/Gelu/FastGelu; RotaryEmbedding and
 // MultiHeadAttention for ModernBERT — and linears by DynamicQuantizeMatMul
 // with int8 weights quantized per output channel (QAttention for a fused

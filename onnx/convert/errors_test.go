@@ -60,6 +60,8 @@ func TestUnsupportedIsAnError(t *testing.T) {
 		{"bert", func(c map[string]any) { c["hidden_size"] = 48.0 }, "tensor embeddings.word_embeddings.weight has shape [160 32], the config implies [160 48]"},
 		{"bert", func(c map[string]any) { c["num_hidden_layers"] = 3.0 }, "checkpoint has no tensor encoder.layer.2."},
 		{"bert", func(c map[string]any) { delete(c, "hidden_size") }, "field hidden_size is missing"},
+		{"bert", func(c map[string]any) { c["num_hidden_layers"] = 1.0 }, "checkpoint tensor encoder.layer.1.attention.output.LayerNorm.bias is not used"},
+		{"modernbert", func(c map[string]any) { c["num_hidden_layers"] = 3.0 }, "checkpoint tensor layers.3."},
 		{"bert-cls", func(c map[string]any) { c["architectures"] = []any{"BertForTokenClassification"} }, "architecture BertForTokenClassification is not supported"},
 		{"modernbert", func(c map[string]any) {
 			c["rope_parameters"] = map[string]any{"full_attention": map[string]any{"rope_type": "yarn", "rope_theta": 160000.0}}

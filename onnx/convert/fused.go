@@ -15,7 +15,8 @@ const (
 	GraphPlain = "plain"
 	// GraphFused writes the ONNX Runtime contrib operators (domain
 	// com.microsoft) that onnxruntime.transformers.optimizer produces and
-	// the CPU provider implements: Attention, SkipLayerNormalization,
+	// the CPU provider implements: EmbedLayerNormalization (BERT with
+	// token types), Attention, SkipLayerNormalization,
 	// BiasGelu/Gelu, FastGelu for the BERT family; RotaryEmbedding,
 	// MultiHeadAttention and Gelu for ModernBERT. Such a graph runs on
 	// ONNX Runtime only.
@@ -237,7 +238,9 @@ func (b *graph) fuse(maxPos int) {
 				repl[end] = nodes
 			}
 		case "LayerNormalization":
-			if nn := fuseSkipLayerNorm(ix, n); nn != nil {
+			if nn := b.fuseEmbedLayerNorm(ix, n); nn != nil {
+				repl[n] = nn
+			} else if nn := fuseSkipLayerNorm(ix, n); nn != nil {
 				repl[n] = []*pb.NodeProto{nn}
 			} else if nn, add := b.fusePreSkipLayerNorm(ix, n); nn != nil {
 				repl[n] = []*pb.NodeProto{nn}
@@ -415,6 +418,45 @@ func (b *graph) fusePreSkipLayerNorm(ix *index, n *pb.NodeProto) (*pb.NodeProto,
 	nn := msNode("SkipLayerNormalization", n.Output[0], in, aFloat("epsilon", eps))
 	nn.Output = []string{n.Output[0], "", "", add.Output[0]}
 	return nn, add
+}
+
+// fuseEmbedLayerNorm matches BertEmbeddings with token types:
+// LayerNorm(Gather(W, input_ids) + Gather(T, token_type_ids) +
+// Slice(P, 0, S)) with gamma and beta: EmbedLayerNormalization on int32
+// ids (position ids default to arange(S), as BERT's absolute positions).
+func (b *graph) fuseEmbedLayerNorm(ix *index, n *pb.NodeProto) []*pb.NodeProto {
+	if len(n.Input) != 3 || axisOf(n) != -1 {
+		return nil
+	}
+	sum := ix.node(n.Input[0], "Add")
+	if sum == nil {
+		return nil
+	}
+	wt, pos := ix.node(sum.Input[0], "Add"), ix.node(sum.Input[1], "Slice")
+	if wt == nil || pos == nil || ix.inits[pos.Input[0]] == nil {
+		return nil
+	}
+	if st, ok := ix.ints(pos.Input[1]); !ok || !equalInts(st, 0) {
+		return nil
+	}
+	if ax, ok := ix.ints(pos.Input[3]); !ok || !equalInts(ax, 0) {
+		return nil
+	}
+	w, t := ix.node(wt.Input[0], "Gather"), ix.node(wt.Input[1], "Gather")
+	if w == nil || t == nil || w.Input[1] != "input_ids" || t.Input[1] != "token_type_ids" || ix.inits[w.Input[0]] == nil || ix.inits[t.Input[0]] == nil {
+		return nil
+	}
+	if !ix.input["input_ids"] || !ix.input["token_type_ids"] {
+		return nil
+	}
+	eps, _ := attrFloat(n, "epsilon")
+	ids, types, maskIdx := b.name("input_ids_int32"), b.name("token_type_ids_int32"), b.name("embed_mask_index")
+	cast := func(in, out string) *pb.NodeProto {
+		return &pb.NodeProto{OpType: "Cast", Input: []string{in}, Output: []string{out}, Name: out, Attribute: []attr{aInt("to", int64(pb.TensorProto_INT32))}}
+	}
+	eln := msNode("EmbedLayerNormalization", n.Output[0], []string{ids, types, w.Input[0], pos.Input[0], t.Input[0], n.Input[1], n.Input[2]}, aFloat("epsilon", eps))
+	eln.Output = []string{n.Output[0], maskIdx}
+	return []*pb.NodeProto{cast("input_ids", ids), cast("token_type_ids", types), eln}
 }
 
 func axisOf(n *pb.NodeProto) int64 {

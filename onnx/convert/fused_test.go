@@ -20,6 +20,10 @@ import (
 // GELUs the fused form replaces, with their layer count.
 var fusedFixtures = map[string]int{"bert": 2, "bert-cls": 2, "distilbert": 2, "distilbert-cls": 2, "xlmr": 2, "xlmr-cls": 2, "colbert": 2, "luke": 2}
 
+// embedFixtures are the fused fixtures whose embeddings (BERT with token
+// types) become EmbedLayerNormalization.
+var embedFixtures = map[string]bool{"bert": true, "bert-cls": true, "colbert": true}
+
 // rotaryFixtures are the ModernBERT fixtures (4 layers): their attention
 // fuses into RotaryEmbedding + MultiHeadAttention.
 var rotaryFixtures = map[string]int{"modernbert": 4, "modernbert-cls": 4}
@@ -66,7 +70,8 @@ func TestFusedParityORT(t *testing.T) {
 			r := loadReference(t, name)
 			res := convertFixture(t, name, convert.Options{Graph: convert.GraphFused})
 			c := opCounts(t, res.ONNX)
-			if c["com.microsoft:Attention"] != layers || c["com.microsoft:SkipLayerNormalization"] != 2*layers || c["com.microsoft:BiasGelu"] != layers || c[":Softmax"] != 0 || c[":Erf"] != 0 {
+			if c["com.microsoft:Attention"] != layers || c["com.microsoft:SkipLayerNormalization"] != 2*layers || c["com.microsoft:BiasGelu"] != layers || c[":Softmax"] != 0 || c[":Erf"] != 0 ||
+				(c["com.microsoft:EmbedLayerNormalization"] == 1) != embedFixtures[name] {
 				t.Errorf("fused graph ops: %v", c)
 			}
 			enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})

@@ -250,7 +250,8 @@ def jqara(shared):
         fused, garbled = fused_dump(r, fr, sorted(r.run.keys()), ordered)
         total = math.fsum(s for q in fused for _, s in fused[q])
         cases.append({"method": method, "norm": norm or "none", "params": p, "order": ordered,
-                      "means": [fnum(res[m]) for m in JQ_FUSE_METRICS],
+                      # means of hash-ordered runs vary from run to run: omitted
+                      "means": [fnum(res[m]) for m in JQ_FUSE_METRICS] if ordered else None,
                       "pairs": sum(len(v) for v in fused.values()), "fsum": total,
                       "garbled": garbled, "head": {q: fused[q][:20] for q in heads}})
     out["fusion"] = {"runs": JQ_FUSE_RUNS, "metrics": JQ_FUSE_METRICS, "cases": cases}

@@ -27,6 +27,9 @@ Families (every component the catalog's real tokenizer.json files use):
                   ByteLevel pre-tokenizer; TemplateProcessing
 
 Usage: python scripts/reference/tokenizers_reference.py
+       python scripts/reference/tokenizers_reference.py --full
+         (dev check, writes nothing: every manpages-ja prose line through each
+         committed family, Python vs `jretrieve tokenize --json`; prints counts)
 The SentencePiece models are tokenizer/spm/testdata/*.model (trained by Google's
 sentencepiece on manpages-ja; gen.py there). Needs Debian's manpages-ja.
 """
@@ -267,7 +270,40 @@ def write_gz(path, rows):
         f.write(buf.getvalue())
 
 
+def full_check():
+    import subprocess
+    import sys
+    _, man = corpus()
+    lines = sorted({l for l in man if "\r" not in l})
+    exe = os.path.join(tempfile.mkdtemp(prefix="jr-bin-"), "jretrieve")
+    subprocess.run(["go", "build", "-o", exe, "./cmd/jretrieve"], cwd=ROOT, check=True)
+    for name in sorted(os.listdir(OUT)):
+        d = os.path.join(OUT, name)
+        if not os.path.isdir(d):
+            continue
+        tok = Tokenizer.from_file(os.path.join(d, "tokenizer.json"))
+        out = subprocess.run([exe, "tokenize", "--model", d, "--json"], input="\n".join(lines) + "\n",
+                             capture_output=True, text=True, check=True).stdout.splitlines()
+        assert len(out) == len(lines), (name, len(out), len(lines))
+        bad_ids = bad_offs = 0
+        for line, got in zip(lines, out):
+            g = json.loads(got)
+            w = encode(tok, line)
+            if g["ids"] != w["ids"]:
+                bad_ids += 1
+                if bad_ids <= 3:
+                    print(name, "ids differ:", repr(line), file=sys.stderr)
+            elif [list(o) for o in g["offsets"]] != w["offsets"]:
+                bad_offs += 1
+                if bad_offs <= 3:
+                    print(name, "offsets differ:", repr(line), file=sys.stderr)
+        print("%-14s %d/%d manpages-ja lines identical ids, %d offset differences" % (name, len(lines) - bad_ids, len(lines), bad_offs))
+
+
 def main():
+    import sys
+    if sys.argv[1:] == ["--full"]:
+        return full_check()
     texts, man = corpus()
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
