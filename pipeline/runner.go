@@ -69,6 +69,14 @@ type Bar interface {
 	Done()
 }
 
+// CachedBar is a Bar that is told, before Done, how many of its units came
+// from a cache rather than from work, so that it does not show them as work
+// per second.
+type CachedBar interface {
+	Bar
+	Cached(n int)
+}
+
 type noProgress struct{}
 
 func (noProgress) Start(string, int) Bar { return noProgress{} }
@@ -565,6 +573,9 @@ func (x *executor) embed(ctx context.Context, m *Model, role string, texts []str
 	vecs, hits, err := embedCached(ctx, c, m.Embedder.Dim(), fn, texts, x.opt.EmbedChunk, x.opt.Workers, bar.Set)
 	x.texts += len(texts)
 	x.hits += hits
+	if cb, ok := bar.(CachedBar); ok && hits > 0 {
+		cb.Cached(hits)
+	}
 	return vecs, err
 }
 

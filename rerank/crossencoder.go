@@ -2,6 +2,7 @@ package rerank
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -13,6 +14,11 @@ import (
 	_ "github.com/jretrieve/jretrieve/onnx/ort" // default backend
 	"github.com/jretrieve/jretrieve/tokenizer"
 )
+
+// ErrEmbedder is returned when the model directory holds an embedder (a
+// bi-encoder: vectors per text, no classification head), not a
+// cross-encoder. Open it with package embed.
+var ErrEmbedder = errors.New("the model is an embedder (it maps each text to a vector), not a cross-encoder scoring query-passage pairs")
 
 // CrossEncoderOptions configure OpenCrossEncoder. The zero value is the
 // default: ONNX Runtime, 1 thread, batches of 32, the model's max length and
@@ -96,6 +102,9 @@ func OpenCrossEncoder(ctx context.Context, nameOrDir string, opts CrossEncoderOp
 	cfg, err := modeldir.Read(dir)
 	if err != nil {
 		return nil, err
+	}
+	if !cfg.IsCrossEncoder() {
+		return nil, fmt.Errorf("rerank: %s: %w", dir, ErrEmbedder)
 	}
 	if src.ONNX != "" {
 		cfg.ONNX = filepath.Join(dir, src.ONNX)

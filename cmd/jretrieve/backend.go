@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -51,6 +52,9 @@ func chooseBackend(be, lib string, notice bool, stderr io.Writer, cmd string) st
 // backend.
 func backendNotice(cmd, lib string, err error) string {
 	why := "the ONNX Runtime library is not installed"
+	if errors.Is(err, ort.ErrBuiltWithoutCgo) {
+		return fmt.Sprintf("jretrieve %s: note: %v; models run on the pure-Go backend, %s slower end to end.\n", cmd, ort.ErrBuiltWithoutCgo, goSlowdown)
+	}
 	if lib != "" || os.Getenv(ort.EnvLibrary) != "" {
 		why = fmt.Sprintf("the ONNX Runtime library was not found (%v)", err)
 	}

@@ -406,18 +406,27 @@ func (p lineProgress) Start(label string, total int) pipeline.Bar {
 }
 
 type lineBar struct {
-	w     io.Writer
-	label string
-	start time.Time
-	n     int
+	w      io.Writer
+	label  string
+	start  time.Time
+	n      int
+	cached int
 }
 
 func (b *lineBar) Set(n int) { b.n = n }
+
+// Cached records that n of the units came from a cache: they are reported
+// as such and left out of the rate, which is work per second.
+func (b *lineBar) Cached(n int) { b.cached = n }
+
 func (b *lineBar) Done() {
 	secs := time.Since(b.start).Seconds()
-	rate := ""
-	if secs > 0 && b.n > 0 {
-		rate = fmt.Sprintf(", %.0f/s", float64(b.n)/secs)
+	rate, from := "", ""
+	if work := b.n - b.cached; secs > 0 && work > 0 {
+		rate = fmt.Sprintf(", %.0f/s", float64(work)/secs)
 	}
-	fmt.Fprintf(b.w, "%s: %d in %.1fs%s\n", b.label, b.n, secs, rate)
+	if b.cached > 0 {
+		from = fmt.Sprintf(" (%d from the cache)", b.cached)
+	}
+	fmt.Fprintf(b.w, "%s: %d in %.1fs%s%s\n", b.label, b.n, secs, from, rate)
 }

@@ -61,3 +61,24 @@ func TestModelHelpMentionsCheckpoints(t *testing.T) {
 		}
 	}
 }
+
+// 'jretrieve --help' says what jretrieve alone does (the README's main
+// job), and that is what runs.
+func TestUsageNamesDefaultCommand(t *testing.T) {
+	out, _, code := runCLI(t, "--help")
+	if code != 0 || !strings.Contains(out, "Without arguments jretrieve runs 'jretrieve eval'") {
+		t.Errorf("jretrieve --help (exit %d) does not say that jretrieve alone runs eval:\n%s", code, out)
+	}
+}
+
+// jmteb takes --backend as eval does: an unknown value is a usage error
+// before anything runs, and its help states the pure-Go slowdown.
+func TestJMTEBBackendFlag(t *testing.T) {
+	if help := helpText(t, "jmteb"); !strings.Contains(help, goSlowdown) {
+		t.Errorf("jmteb -h does not state the pure-Go backend's slowdown (%s)", goSlowdown)
+	}
+	_, stderr, code := runCLI(t, "jmteb", "--backend", "bogus", "--model", "x", "--data", t.TempDir())
+	if code != 2 || !strings.Contains(stderr, `unknown --backend "bogus"`) {
+		t.Errorf("jmteb --backend bogus: exit %d, stderr %q; want a usage error", code, stderr)
+	}
+}

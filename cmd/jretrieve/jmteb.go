@@ -14,7 +14,6 @@ import (
 	"github.com/jretrieve/jretrieve/hub"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
 	"github.com/jretrieve/jretrieve/jmteb"
-	"github.com/jretrieve/jretrieve/onnx/ort"
 	"github.com/jretrieve/jretrieve/pipeline"
 	"github.com/jretrieve/jretrieve/vecsim"
 )
@@ -63,7 +62,7 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "concurrent embedding batches")
 	batch := fs.Int("batch-size", 32, "sequences per model call")
 	maxLen := fs.Int("max-length", 512, "token limit (0: the model's own)")
-	backend := fs.String("backend", "auto", "inference `backend`: ort, go or auto")
+	backend := fs.String("backend", "auto", backendHelp)
 	ortLib := fs.String("ort-lib", "", "`path` of libonnxruntime.so")
 	repo := fs.String("dataset-repo", jmteb.HubRepo, "Hub dataset `repo` holding the tasks' parquet files")
 	revision := fs.String("revision", jmteb.HubRevision, "`revision` of --dataset-repo")
@@ -81,6 +80,9 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return fmt.Errorf("%w: --model is required", errUsage)
 	}
+	if err := checkBackend(*backend); err != nil {
+		return err
+	}
 	ts, err := jmteb.SelectTasks(*set, *tasks)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -97,14 +99,7 @@ func runJMTEB(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *dataDir != "" {
 		src = jmteb.DirSource(*dataDir)
 	}
-	be := *backend
-	if be == "auto" {
-		be = "ort"
-		if _, err := ort.FindLibrary(*ortLib); err != nil {
-			fmt.Fprintf(stderr, "jretrieve jmteb: %v; using the pure-Go backend (slow)\n", err)
-			be = "go"
-		}
-	}
+	be := chooseBackend(*backend, *ortLib, true, stderr, "jmteb")
 	opener := pipeline.DefaultOpener(pipeline.ModelOptions{
 		Threads: *threads, BatchSize: *batch, MaxLength: *maxLen, Backend: be, Library: *ortLib,
 		Resolve: catalogResolver(client),

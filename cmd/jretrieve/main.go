@@ -95,7 +95,8 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'jretrieve <command> -h' for the flags of a command.")
+	fmt.Fprintf(w, "\nWithout arguments jretrieve runs 'jretrieve %s' with its defaults.\n", defaultCommand)
+	fmt.Fprintln(w, "Run 'jretrieve <command> -h' for the flags of a command.")
 }
 
 // newFlagSet returns a flag set whose usage text names the command and its
