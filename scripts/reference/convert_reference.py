@@ -147,6 +147,19 @@ FIXTURES = [
         "max_position_embeddings": 64, "mlp_bias": False, "norm_bias": False, "norm_eps": 1e-05,
         "num_attention_heads": 2, "num_hidden_layers": 4, "pad_token_id": 3, "sep_token_id": 2,
         "vocab_size": VOCAB, "id2label": {"0": "LABEL_0"}, "label2id": {"LABEL_0": 0}}),
+    # sbintuitions/sarashina-embedding-v1-1b (LlamaModel on sarashina2.1-1b,
+    # last-token pooling): grouped-query attention (4 query heads over 2
+    # key/value heads), head_dim 16 apart from hidden_size / heads, silu
+    # SwiGLU MLP, RMSNorm, causal attention, default rope.
+    dict(name="llama", cls="LlamaModel", dtype="float32", shard=None, types=False, config={
+        "architectures": ["LlamaModel"], "model_type": "llama",
+        "attention_bias": False, "attention_dropout": 0.0, "bos_token_id": 1, "eos_token_id": 2,
+        "head_dim": 16, "hidden_act": "silu", "hidden_size": 32, "initializer_range": 0.02,
+        "intermediate_size": 64, "max_position_embeddings": 64, "mlp_bias": False,
+        "num_attention_heads": 4, "num_hidden_layers": 2, "num_key_value_heads": 2,
+        "pad_token_id": 3, "pretraining_tp": 1, "rms_norm_eps": 1e-05, "rope_scaling": None,
+        "rope_theta": 10000.0, "tie_word_embeddings": False, "use_cache": True,
+        "vocab_size": VOCAB}),
 ]
 
 LENGTHS = [3, 11, 30]
