@@ -85,7 +85,6 @@ var architectures = map[string]architecture{
 	"XLMRobertaForSequenceClassification": {"xlm-roberta", []string{"roberta."}, "embeddings.word_embeddings.weight", true, buildXLMRoberta},
 	"LukeModel":                           {"luke", []string{"", "luke."}, "embeddings.word_embeddings.weight", false, buildLuke},
 	"LlamaModel":                          {"llama", []string{"", "model."}, "embed_tokens.weight", false, buildLlama},
-	"LlamaForCausalLM":                    {"llama", []string{"model."}, "embed_tokens.weight", false, buildLlama},
 	"ModernBertModel":                     {"modernbert", []string{"", "model."}, "embeddings.tok_embeddings.weight", false, buildModernBert},
 	"ModernBertForMaskedLM":               {"modernbert", []string{"model.", ""}, "embeddings.tok_embeddings.weight", false, buildModernBert},
 	"ModernBertForSequenceClassification": {"modernbert", []string{"model."}, "embeddings.tok_embeddings.weight", true, buildModernBert},

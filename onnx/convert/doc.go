@@ -17,7 +17,7 @@
 //   - luke.go: LukeModel for word inputs only (GLuCoSE), no entity inputs;
 //   - modernbert.go: ModernBertModel and ModernBertForSequenceClassification
 //     (full and sliding-window layers, one rope theta each);
-//   - llama.go: LlamaModel (and LlamaForCausalLM's base model), the decoder
+//   - llama.go: LlamaModel, the decoder
 //     sarashina-embedding-v1-1b uses as an encoder: RMSNorm, causal
 //     grouped-query attention with default rope, SwiGLU MLP; the
 //     embedding is its last token (lasttoken pooling, outside the graph).
