@@ -268,11 +268,13 @@ ST_TEXTS = {
 }
 
 
-def make_st():
+def make_st(name="st-modernbert", base="modernbert", cls="ModernBertModel", pooling="mean",
+            prompts=(("query", "検索クエリ: "), ("document", "検索文書: ")), seed=4321):
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertTokenizer
 
-    d = os.path.join(OUT, "st-modernbert")
+    prompts = dict(prompts)
+    d = os.path.join(OUT, name)
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     vocab = ST_VOCAB + ["[unused%d]" % i for i in range(VOCAB - len(ST_VOCAB))]
@@ -280,14 +282,14 @@ def make_st():
     with open(os.path.join(d, "vocab.txt"), "w") as f:
         f.write("\n".join(vocab) + "\n")
     tok = BertTokenizer(os.path.join(d, "vocab.txt"), do_lower_case=True, tokenize_chinese_chars=True)
-    cfg = dict(FIXTURES_BY_NAME["modernbert"]["config"])
+    cfg = dict(FIXTURES_BY_NAME[base]["config"])
     cfg.update({"pad_token_id": 0, "cls_token_id": 2, "bos_token_id": 2, "sep_token_id": 3, "eos_token_id": 3})
     with open(os.path.join(d, "config.json"), "w") as f:
         json.dump(cfg, f, indent=2, sort_keys=True)
     config = transformers.AutoConfig.from_pretrained(d)
     config._attn_implementation = "eager"
-    gen = torch.Generator().manual_seed(4321)
-    model = transformers.ModernBertModel(config)
+    gen = torch.Generator().manual_seed(seed)
+    model = getattr(transformers, cls)(config)
     randomize(model, gen)
     model.save_pretrained(d, safe_serialization=True)
     tok.save_pretrained(d)
@@ -295,13 +297,12 @@ def make_st():
         json.dump(cfg, f, indent=2, sort_keys=True)
         f.write("\n")
     tr = models.Transformer(d, max_seq_length=48, model_kwargs={"attn_implementation": "eager"})
-    pool = models.Pooling(tr.get_embedding_dimension(), pooling_mode="mean")
-    st = SentenceTransformer(modules=[tr, pool, models.Normalize()],
-                             prompts={"query": "検索クエリ: ", "document": "検索文書: "})
+    pool = models.Pooling(tr.get_embedding_dimension(), pooling_mode=pooling)
+    st = SentenceTransformer(modules=[tr, pool, models.Normalize()], prompts=prompts)
     st.eval()
     items = []
     for kind, texts in sorted(ST_TEXTS.items()):
-        emb = st.encode(texts, prompt_name=kind, convert_to_tensor=True, batch_size=8)
+        emb = st.encode(texts, prompt_name=kind if kind in prompts else None, convert_to_tensor=True, batch_size=8)
         for t, e in zip(texts, emb):
             items.append({"kind": kind, "text": t, "embedding": rnd(e.float().tolist())})
     # The sentence-transformers files (modules.json, 1_Pooling, prompts,
@@ -322,7 +323,7 @@ def make_st():
         json.dump({"max_seq_length": 48, "do_lower_case": False}, f, indent=2)
         f.write("\n")
     with open(os.path.join(d, "config_sentence_transformers.json"), "w") as f:
-        json.dump({"prompts": {"query": "検索クエリ: ", "document": "検索文書: "}, "default_prompt_name": None,
+        json.dump({"prompts": prompts, "default_prompt_name": None,
                    "similarity_fn_name": "cosine"}, f, indent=2, ensure_ascii=False, sort_keys=True)
         f.write("\n")
     with open(os.path.join(d, "reference.json"), "w") as f:
@@ -346,6 +347,11 @@ def main():
     for fx in FIXTURES:
         files += make(fx)
     files += make_st()
+    # sarashina-embedding-v1-1b style: the Llama decoder, last-token
+    # pooling (the [SEP] the tokenizer appends, as sarashina's appends
+    # EOS), Normalize, no prompts; texts of different lengths in one
+    # right-padded batch.
+    files += make_st(name="st-llama", base="llama", cls="LlamaModel", pooling="lasttoken", prompts=(), seed=4322)
     for p in files:
         print(os.path.relpath(p, ROOT))
 
