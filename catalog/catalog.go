@@ -277,7 +277,7 @@ func clone(m Model) Model {
 
 // ConvertedArchs are the architectures whose ONNX graph jretrieve builds
 // itself from the checkpoint on the Hub (package onnx/convert).
-var ConvertedArchs = []Arch{ArchBERT, ArchDistilBERT, ArchModernBERT, ArchXLMRoberta, ArchLUKE}
+var ConvertedArchs = []Arch{ArchBERT, ArchDistilBERT, ArchModernBERT, ArchXLMRoberta, ArchLUKE, ArchLlama}
 
 // Converted reports whether jretrieve runs the model through its own
 // checkpoint-to-ONNX conversion: a model that publishes no ONNX graph, with

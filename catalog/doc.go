@@ -18,7 +18,8 @@
 //
 // Model.Converted reports the models whose graph jretrieve builds itself
 // from the checkpoint on the Hub (package onnx/convert: BERT, DistilBERT,
-// XLM-RoBERTa, ModernBERT, LUKE and the JaColBERT HF_ColBERT checkpoints):
+// XLM-RoBERTa, ModernBERT, LUKE, Llama (Sarashina) and the JaColBERT
+// HF_ColBERT checkpoints):
 // they run by name, converted once on first use. The rest of this section
 // describes the alternative, and the only route for the others.
 //

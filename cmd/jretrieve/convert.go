@@ -29,8 +29,9 @@ first use; this only does it ahead); with --out DIR, DIR becomes a
 complete model directory (model.onnx, config and tokenizer files, the
 fp32 weights hard-linked or converted copies). Supported: BERT,
 DistilBERT, XLM-RoBERTa, ModernBERT (and their sequence-classification
-heads), LUKE (word inputs) and ColBERT (HF_ColBERT, JaColBERT); anything
-else is an error naming the architecture or config flag.
+heads), LUKE (word inputs), ColBERT (HF_ColBERT, JaColBERT) and Llama
+(LlamaModel, sarashina-embedding-v1-1b); anything else is an error naming
+the architecture or config flag.
 
 With two arguments, reads the run IN (format detected from its content)
 and writes it to OUT in the format named by OUT's extension (.lz4, .json,

@@ -39,14 +39,14 @@ func TestConvertModelCmd(t *testing.T) {
 	}
 	// Unsupported architectures are named.
 	bad := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bad, "config.json"), []byte(`{"model_type": "llama", "architectures": ["LlamaModel"]}`), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(bad, "config.json"), []byte(`{"model_type": "gpt2", "architectures": ["GPT2Model"]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(bad, "model.safetensors"), []byte("\x02\x00\x00\x00\x00\x00\x00\x00{}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, e := evRun(t, "convert", bad); code == 0 || !strings.Contains(e, "architecture LlamaModel is not supported") {
-		t.Errorf("Llama: exit %d, %q", code, e)
+	if code, _, e := evRun(t, "convert", bad); code == 0 || !strings.Contains(e, "architecture GPT2Model is not supported") {
+		t.Errorf("GPT-2: exit %d, %q", code, e)
 	}
 	if code, _, e := evRun(t, "convert", ckpt, "--to", "json"); code != 2 || !strings.Contains(e, "--to and --name apply to run conversion") {
 		t.Errorf("model with --to: exit %d, %q", code, e)

@@ -84,6 +84,7 @@ var architectures = map[string]architecture{
 	"XLMRobertaForMaskedLM":               {"xlm-roberta", []string{"roberta.", ""}, "embeddings.word_embeddings.weight", false, buildXLMRoberta},
 	"XLMRobertaForSequenceClassification": {"xlm-roberta", []string{"roberta."}, "embeddings.word_embeddings.weight", true, buildXLMRoberta},
 	"LukeModel":                           {"luke", []string{"", "luke."}, "embeddings.word_embeddings.weight", false, buildLuke},
+	"LlamaModel":                          {"llama", []string{"", "model."}, "embed_tokens.weight", false, buildLlama},
 	"ModernBertModel":                     {"modernbert", []string{"", "model."}, "embeddings.tok_embeddings.weight", false, buildModernBert},
 	"ModernBertForMaskedLM":               {"modernbert", []string{"model.", ""}, "embeddings.tok_embeddings.weight", false, buildModernBert},
 	"ModernBertForSequenceClassification": {"modernbert", []string{"model."}, "embeddings.tok_embeddings.weight", true, buildModernBert},
@@ -97,6 +98,7 @@ var baseByType = map[string]string{
 	"xlm-roberta": "XLMRobertaModel",
 	"modernbert":  "ModernBertModel",
 	"luke":        "LukeModel",
+	"llama":       "LlamaModel",
 }
 
 // Supported returns the transformers classes the converter builds, sorted.

@@ -16,7 +16,11 @@
 //   - xlmroberta.go: XLMRobertaModel and XLMRobertaForSequenceClassification;
 //   - luke.go: LukeModel for word inputs only (GLuCoSE), no entity inputs;
 //   - modernbert.go: ModernBertModel and ModernBertForSequenceClassification
-//     (full and sliding-window layers, one rope theta each).
+//     (full and sliding-window layers, one rope theta each);
+//   - llama.go: LlamaModel, the decoder
+//     sarashina-embedding-v1-1b uses as an encoder: RMSNorm, causal
+//     grouped-query attention with default rope, SwiGLU MLP; the
+//     embedding is its last token (lasttoken pooling, outside the graph).
 //
 // Each architecture file reads like its transformers modeling file; the
 // layers they share (linear, LayerNorm, embeddings, attention, activations,
@@ -29,7 +33,7 @@
 // Gather, MatMul, Transpose, Reshape, Slice, Concat, Add/Sub/Mul/Div, Erf,
 // Tanh, Relu, Sigmoid, Cos, Sin, Neg, Abs, LayerNormalization, Softmax,
 // Where, Equal/Greater/LessOrEqual/Not/And, Cast, CumSum, Range, Shape,
-// Squeeze/Unsqueeze, ReduceSum. Inputs are int64 input_ids and
+// Squeeze/Unsqueeze, ReduceSum, Sqrt. Inputs are int64 input_ids and
 // attention_mask [batch, sequence] (plus token_type_ids for BERT-style
 // models with more than one token type); the output is last_hidden_state
 // [batch, sequence, hidden] or logits [batch, labels].
@@ -54,7 +58,7 @@
 //
 // Anything the converter does not implement is an error naming it: an
 // architecture, a model_type, a config flag (position_embedding_type,
-// is_decoder, rope scaling, a rope type, an activation), or a tensor
+// is_decoder, rope scaling, a rope type, an activation, sliding_window), or a tensor
 // missing from the checkpoint or shaped differently from what the config
 // implies. It never builds a silently different network.
 package convert

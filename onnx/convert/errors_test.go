@@ -52,8 +52,8 @@ func TestUnsupportedIsAnError(t *testing.T) {
 		edit    func(map[string]any)
 		want    string
 	}{
-		{"bert", func(c map[string]any) { c["architectures"] = []any{"LlamaModel"}; c["model_type"] = "llama" }, "architecture LlamaModel is not supported"},
-		{"bert", func(c map[string]any) { delete(c, "architectures"); c["model_type"] = "llama" }, `model_type "llama" is not supported`},
+		{"bert", func(c map[string]any) { c["architectures"] = []any{"GPT2Model"}; c["model_type"] = "gpt2" }, "architecture GPT2Model is not supported"},
+		{"bert", func(c map[string]any) { delete(c, "architectures"); c["model_type"] = "gpt2" }, `model_type "gpt2" is not supported`},
 		{"bert", func(c map[string]any) { c["position_embedding_type"] = "relative_key" }, "position_embedding_type = relative_key is not supported"},
 		{"bert", func(c map[string]any) { c["hidden_act"] = "quick_gelu" }, `hidden_act = "quick_gelu": activation not supported`},
 		{"bert", func(c map[string]any) { c["is_decoder"] = true }, "is_decoder = true is not supported"},
@@ -68,6 +68,20 @@ func TestUnsupportedIsAnError(t *testing.T) {
 		}, "rope_parameters.full_attention.rope_type = yarn is not supported"},
 		{"modernbert", func(c map[string]any) { c["rope_scaling"] = map[string]any{"type": "linear"} }, "rope_scaling = map[type:linear] is not supported"},
 		{"modernbert", func(c map[string]any) { c["classifier_pooling"] = "max" }, "classifier_pooling = max is not supported"},
+		{"llama", func(c map[string]any) {
+			c["rope_scaling"] = map[string]any{"rope_type": "llama3", "factor": 8.0}
+		}, "rope_scaling = map[factor:8 rope_type:llama3] is not supported"},
+		{"llama", func(c map[string]any) {
+			c["rope_parameters"] = map[string]any{"rope_type": "yarn", "rope_theta": 10000.0}
+		}, "rope_parameters.rope_type = yarn is not supported"},
+		{"llama", func(c map[string]any) { c["sliding_window"] = 16.0 }, "sliding_window = 16 is not supported"},
+		{"llama", func(c map[string]any) { c["pretraining_tp"] = 2.0 }, "pretraining_tp = 2 is not supported"},
+		{"llama", func(c map[string]any) { c["num_key_value_heads"] = 3.0 }, "num_attention_heads 4 is not a multiple of num_key_value_heads 3"},
+		{"llama", func(c map[string]any) { c["attention_bias"] = true }, "checkpoint has no tensor layers.0.self_attn.q_proj.bias"},
+		{"llama", func(c map[string]any) { c["mlp_bias"] = true }, "checkpoint has no tensor layers.0.mlp.gate_proj.bias"},
+		{"llama", func(c map[string]any) { delete(c, "head_dim") }, "tensor layers.0.self_attn.q_proj.weight has shape [64 32], the config implies [32 32]"},
+		{"llama", func(c map[string]any) { c["num_hidden_layers"] = 1.0 }, "checkpoint tensor layers.1."},
+		{"llama", func(c map[string]any) { c["hidden_act"] = "gelu_fast" }, `hidden_act = "gelu_fast": activation not supported`},
 	}
 	for _, tc := range cases {
 		dir := variant(t, tc.fixture, tc.edit)
@@ -193,4 +207,24 @@ func TestPytorchBin(t *testing.T) {
 	if res.Data == "" || len(res.Linked) != 0 {
 		t.Errorf("data %q, linked %v", res.Data, res.Linked)
 	}
+}
+
+// TestLlamaRopeParameters checks the transformers 5 form of the rope
+// config: rope_parameters' theta wins over a (here wrong) legacy
+// rope_theta, and the output still matches the reference.
+func TestLlamaRopeParameters(t *testing.T) {
+	dir := variant(t, "llama", func(c map[string]any) {
+		c["rope_theta"] = 999.0
+		c["rope_parameters"] = map[string]any{"rope_type": "default", "rope_theta": 10000.0}
+	})
+	res, err := convert.Convert(context.Background(), dir, t.TempDir(), convert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := gobackend.Open(res.ONNX, onnx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	compare(t, loadReference(t, "llama"), enc)
 }

@@ -230,3 +230,38 @@ func TestFusedNeedsORT(t *testing.T) {
 		t.Error("plain fp32 must not require ORT")
 	}
 }
+
+// TestLlamaFormsORT checks that the fused and int8 forms of the Llama
+// fixture stay right: no fusion pattern matches its RMSNorm, causal
+// grouped-query attention or SwiGLU, so the fused graph must still match
+// the reference at the full-precision tolerance; int8 quantizes its
+// linears (cosine >= 0.99 per token vector).
+func TestLlamaFormsORT(t *testing.T) {
+	requireORT(t)
+	r := loadReference(t, "llama")
+	t.Run("fused", func(t *testing.T) {
+		res := convertFixture(t, "llama", convert.Options{Graph: convert.GraphFused})
+		enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer enc.Close()
+		compare(t, r, enc)
+	})
+	t.Run("int8", func(t *testing.T) {
+		res := convertFixture(t, "llama", convert.Options{Quantize: convert.QuantInt8})
+		if c := opCounts(t, res.ONNX); c["com.microsoft:DynamicQuantizeMatMul"] != 2*7 {
+			t.Errorf("int8 graph ops: %v (want 14 DynamicQuantizeMatMul: 7 linears in each of 2 layers)", c)
+		}
+		enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer enc.Close()
+		minc, mean := cosines(t, r, enc)
+		t.Logf("llama int8: cosine to fp32 reference min %.5f mean %.5f", minc, mean)
+		if !(minc >= 0.99) {
+			t.Errorf("min cosine %.5f < 0.99", minc)
+		}
+	})
+}

@@ -11,17 +11,25 @@ import (
 	"github.com/jretrieve/jretrieve/embed"
 )
 
-// TestSentenceTransformersPath runs the full jretrieve path on a checkpoint
+// TestSentenceTransformersPath runs the full jretrieve path on checkpoints
 // without ONNX (st-modernbert: tokenizer.json, prompts, mean pooling,
-// Normalize): embed.Open converts it on first use, and the embeddings must
-// match SentenceTransformer.encode (cosine >= 0.99999, |diff| <= 1e-4).
+// Normalize; st-llama: the Llama decoder, last-token pooling of a
+// right-padded batch, Normalize): embed.Open converts them on first use,
+// and the embeddings must match SentenceTransformer.encode (cosine >=
+// 0.99999, |diff| <= 1e-4).
 func TestSentenceTransformersPath(t *testing.T) {
+	for _, name := range []string{"st-modernbert", "st-llama"} {
+		t.Run(name, func(t *testing.T) { testSentenceTransformersPath(t, name) })
+	}
+}
+
+func testSentenceTransformersPath(t *testing.T, name string) {
 	backends := []string{"go"}
 	if hasORT() { // before JRETRIEVE_CACHE moves the library's default location
 		backends = append(backends, "ort")
 	}
 	t.Setenv("JRETRIEVE_CACHE", t.TempDir())
-	b, err := os.ReadFile(filepath.Join("testdata", "st-modernbert", "reference.json"))
+	b, err := os.ReadFile(filepath.Join("testdata", name, "reference.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +46,7 @@ func TestSentenceTransformersPath(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
 			ctx := context.Background()
-			m, err := embed.Open(ctx, filepath.Join("testdata", "st-modernbert"), embed.WithBackend(backend))
+			m, err := embed.Open(ctx, filepath.Join("testdata", name), embed.WithBackend(backend))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -113,15 +113,10 @@ func TestResolve(t *testing.T) {
 	if src, err := Resolve(ctx, fixture("bert-tiny"), c); err != nil || src.Dir != fixture("bert-tiny") {
 		t.Fatalf("directory: %+v, %v", src, err)
 	}
-	// Needs an export (Llama is not converted yet): the error carries the exact command.
-	_, err := Resolve(ctx, "sbintuitions/sarashina-embedding-v1-1b", c)
-	if !errors.Is(err, ErrNeedsExport) || !strings.Contains(err.Error(), "sbintuitions/sarashina-embedding-v1-1b") {
-		t.Errorf("sarashina: %v", err)
-	}
 	// Converted by jretrieve: offline with an empty cache, a download error
 	// naming the checkpoint (the third-party conversion of ruri-v3-30m is
 	// no longer used).
-	for _, name := range []string{"cl-nagoya/ruri-v3-70m", "cl-nagoya/ruri-v3-30m", "pkshatech/GLuCoSE-base-ja-v2", "answerdotai/JaColBERTv2.5"} {
+	for _, name := range []string{"cl-nagoya/ruri-v3-70m", "cl-nagoya/ruri-v3-30m", "pkshatech/GLuCoSE-base-ja-v2", "answerdotai/JaColBERTv2.5", "sbintuitions/sarashina-embedding-v1-1b"} {
 		if _, err := Resolve(ctx, name, c); err == nil || !strings.Contains(err.Error(), name+" (checkpoint to convert)") {
 			t.Errorf("%s offline: %v", name, err)
 		}

@@ -147,6 +147,19 @@ FIXTURES = [
         "max_position_embeddings": 64, "mlp_bias": False, "norm_bias": False, "norm_eps": 1e-05,
         "num_attention_heads": 2, "num_hidden_layers": 4, "pad_token_id": 3, "sep_token_id": 2,
         "vocab_size": VOCAB, "id2label": {"0": "LABEL_0"}, "label2id": {"LABEL_0": 0}}),
+    # sbintuitions/sarashina-embedding-v1-1b (LlamaModel on sarashina2.1-1b,
+    # last-token pooling): grouped-query attention (4 query heads over 2
+    # key/value heads), head_dim 16 apart from hidden_size / heads, silu
+    # SwiGLU MLP, RMSNorm, causal attention, default rope.
+    dict(name="llama", cls="LlamaModel", dtype="float32", shard=None, types=False, config={
+        "architectures": ["LlamaModel"], "model_type": "llama",
+        "attention_bias": False, "attention_dropout": 0.0, "bos_token_id": 1, "eos_token_id": 2,
+        "head_dim": 16, "hidden_act": "silu", "hidden_size": 32, "initializer_range": 0.02,
+        "intermediate_size": 64, "max_position_embeddings": 64, "mlp_bias": False,
+        "num_attention_heads": 4, "num_hidden_layers": 2, "num_key_value_heads": 2,
+        "pad_token_id": 3, "pretraining_tp": 1, "rms_norm_eps": 1e-05, "rope_scaling": None,
+        "rope_theta": 10000.0, "tie_word_embeddings": False, "use_cache": True,
+        "vocab_size": VOCAB}),
 ]
 
 LENGTHS = [3, 11, 30]
@@ -255,11 +268,13 @@ ST_TEXTS = {
 }
 
 
-def make_st():
+def make_st(name="st-modernbert", base="modernbert", cls="ModernBertModel", pooling="mean",
+            prompts=(("query", "検索クエリ: "), ("document", "検索文書: ")), seed=4321):
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertTokenizer
 
-    d = os.path.join(OUT, "st-modernbert")
+    prompts = dict(prompts)
+    d = os.path.join(OUT, name)
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     vocab = ST_VOCAB + ["[unused%d]" % i for i in range(VOCAB - len(ST_VOCAB))]
@@ -267,14 +282,14 @@ def make_st():
     with open(os.path.join(d, "vocab.txt"), "w") as f:
         f.write("\n".join(vocab) + "\n")
     tok = BertTokenizer(os.path.join(d, "vocab.txt"), do_lower_case=True, tokenize_chinese_chars=True)
-    cfg = dict(FIXTURES_BY_NAME["modernbert"]["config"])
+    cfg = dict(FIXTURES_BY_NAME[base]["config"])
     cfg.update({"pad_token_id": 0, "cls_token_id": 2, "bos_token_id": 2, "sep_token_id": 3, "eos_token_id": 3})
     with open(os.path.join(d, "config.json"), "w") as f:
         json.dump(cfg, f, indent=2, sort_keys=True)
     config = transformers.AutoConfig.from_pretrained(d)
     config._attn_implementation = "eager"
-    gen = torch.Generator().manual_seed(4321)
-    model = transformers.ModernBertModel(config)
+    gen = torch.Generator().manual_seed(seed)
+    model = getattr(transformers, cls)(config)
     randomize(model, gen)
     model.save_pretrained(d, safe_serialization=True)
     tok.save_pretrained(d)
@@ -282,13 +297,12 @@ def make_st():
         json.dump(cfg, f, indent=2, sort_keys=True)
         f.write("\n")
     tr = models.Transformer(d, max_seq_length=48, model_kwargs={"attn_implementation": "eager"})
-    pool = models.Pooling(tr.get_embedding_dimension(), pooling_mode="mean")
-    st = SentenceTransformer(modules=[tr, pool, models.Normalize()],
-                             prompts={"query": "検索クエリ: ", "document": "検索文書: "})
+    pool = models.Pooling(tr.get_embedding_dimension(), pooling_mode=pooling)
+    st = SentenceTransformer(modules=[tr, pool, models.Normalize()], prompts=prompts)
     st.eval()
     items = []
     for kind, texts in sorted(ST_TEXTS.items()):
-        emb = st.encode(texts, prompt_name=kind, convert_to_tensor=True, batch_size=8)
+        emb = st.encode(texts, prompt_name=kind if kind in prompts else None, convert_to_tensor=True, batch_size=8)
         for t, e in zip(texts, emb):
             items.append({"kind": kind, "text": t, "embedding": rnd(e.float().tolist())})
     # The sentence-transformers files (modules.json, 1_Pooling, prompts,
@@ -309,7 +323,7 @@ def make_st():
         json.dump({"max_seq_length": 48, "do_lower_case": False}, f, indent=2)
         f.write("\n")
     with open(os.path.join(d, "config_sentence_transformers.json"), "w") as f:
-        json.dump({"prompts": {"query": "検索クエリ: ", "document": "検索文書: "}, "default_prompt_name": None,
+        json.dump({"prompts": prompts, "default_prompt_name": None,
                    "similarity_fn_name": "cosine"}, f, indent=2, ensure_ascii=False, sort_keys=True)
         f.write("\n")
     with open(os.path.join(d, "reference.json"), "w") as f:
@@ -333,6 +347,11 @@ def main():
     for fx in FIXTURES:
         files += make(fx)
     files += make_st()
+    # sarashina-embedding-v1-1b style: the Llama decoder, last-token
+    # pooling (the [SEP] the tokenizer appends, as sarashina's appends
+    # EOS), Normalize, no prompts; texts of different lengths in one
+    # right-padded batch.
+    files += make_st(name="st-llama", base="llama", cls="LlamaModel", pooling="lasttoken", prompts=(), seed=4322)
     for p in files:
         print(os.path.relpath(p, ROOT))
 
