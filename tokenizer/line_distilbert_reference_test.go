@@ -44,19 +44,56 @@ func lineDistilBertDir(t *testing.T, lower bool) string {
 	return dir
 }
 
+// compareLINEDistilBert encodes texts with the tokenizer of dir and counts
+// the texts whose ids equal want (transformers').
+func compareLINEDistilBert(t *testing.T, label, dir string, texts []string, want [][]int64) {
+	t.Helper()
+	tk, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Family() != "bert-japanese-sentencepiece" {
+		t.Fatalf("family %q", tk.Family())
+	}
+	same, ids := 0, 0
+	var diffs []string
+	for i, text := range texts {
+		got := tk.Encode(text, 1<<30).IDs
+		ids += len(want[i])
+		if slices.Equal(got, want[i]) {
+			same++
+			continue
+		}
+		if len(diffs) < 20 {
+			diffs = append(diffs, fmt.Sprintf("%s text %d %q:\n  transformers: %v %q\n  ours:         %v %q",
+				label, i, text, want[i], idTokens(tk, want[i]), got, idTokens(tk, got)))
+		}
+	}
+	t.Logf("%s: %d of %d texts (%d ids) identical to transformers' BertJapaneseTokenizer (sentencepiece)", label, same, len(texts), ids)
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	if same != len(texts) {
+		t.Errorf("%s: %d texts differ", label, len(texts)-same)
+	}
+}
+
 // TestLINEDistilBertReference: ids identical to transformers'
 // BertJapaneseTokenizer with subword_tokenizer_type "sentencepiece" (what
 // line-corporation/line-distilbert-base-japanese's remote
 // DistilBertJapaneseTokenizer runs, for ruri-small and the small ruri
 // rerankers), MeCab through fugashi + unidic-lite, on every sample and
-// adversarial line and every 4th manpages-ja line of the corpus, with
+// adversarial line and every 4th manpages-ja line of the corpus plus extra
+// strings (special tokens in the text, digit-comma rule, quotes), with
 // do_lower_case true (as LINE ships it) and false
-// (scripts/reference/line_distilbert.py).
+// (scripts/reference/line_distilbert.py). With JRETRIEVE_SEGREF_FULL=DIR
+// also on the whole manpages-ja corpus (line_distilbert.py --full DIR).
 func TestLINEDistilBertReference(t *testing.T) {
 	type row struct{ Part, Text string }
 	corpus := readGzJSONL[row](t, filepath.Join("..", "analysis", "testdata", "jacorpus.jsonl.gz"))
 	type ref struct {
 		Line int     `json:"line"`
+		Text *string `json:"text"`
 		IDs  []int64 `json:"ids"`
 		NL   []int64 `json:"nl"`
 	}
@@ -64,43 +101,37 @@ func TestLINEDistilBertReference(t *testing.T) {
 	if len(refs) < 2900 {
 		t.Fatalf("only %d reference lines", len(refs))
 	}
-	for _, lower := range []bool{true, false} {
-		tk, err := Load(lineDistilBertDir(t, lower))
-		if err != nil {
-			t.Fatal(err)
+	texts := make([]string, len(refs))
+	lower, upper := make([][]int64, len(refs)), make([][]int64, len(refs))
+	extra := 0
+	for i, r := range refs {
+		switch {
+		case r.Text != nil:
+			texts[i] = *r.Text
+			extra++
+		case r.Line >= 1 && r.Line <= len(corpus):
+			texts[i] = corpus[r.Line-1].Text
+		default:
+			t.Fatalf("reference line %d outside the corpus (%d lines)", r.Line, len(corpus))
 		}
-		if tk.Family() != "bert-japanese-sentencepiece" {
-			t.Fatalf("family %q", tk.Family())
-		}
-		same, ids := 0, 0
-		var diffs []string
-		for _, r := range refs {
-			if r.Line < 1 || r.Line > len(corpus) {
-				t.Fatalf("reference line %d outside the corpus (%d lines)", r.Line, len(corpus))
+		lower[i], upper[i] = r.IDs, r.NL
+	}
+	if extra < 20 {
+		t.Fatalf("only %d extra strings", extra)
+	}
+	compareLINEDistilBert(t, "do_lower_case true", lineDistilBertDir(t, true), texts, lower)
+	compareLINEDistilBert(t, "do_lower_case false", lineDistilBertDir(t, false), texts, upper)
+	if dir := os.Getenv("JRETRIEVE_SEGREF_FULL"); dir != "" {
+		full := readGzJSONL[row](t, filepath.Join(dir, "jacorpus-full.jsonl.gz"))
+		refs := readGzJSONL[ref](t, filepath.Join(dir, "line_distilbert_ids-full.jsonl.gz"))
+		texts, want := make([]string, len(refs)), make([][]int64, len(refs))
+		for i, r := range refs {
+			if r.Line < 1 || r.Line > len(full) {
+				t.Fatalf("full reference line %d outside the corpus (%d lines)", r.Line, len(full))
 			}
-			want := r.IDs
-			if !lower {
-				want = r.NL
-			}
-			text := corpus[r.Line-1].Text
-			got := tk.Encode(text, 1<<30).IDs
-			ids += len(want)
-			if slices.Equal(got, want) {
-				same++
-				continue
-			}
-			if len(diffs) < 20 {
-				diffs = append(diffs, fmt.Sprintf("do_lower_case %v corpus line %d %q:\n  transformers: %v %q\n  ours:         %v %q",
-					lower, r.Line, text, want, idTokens(tk, want), got, idTokens(tk, got)))
-			}
+			texts[i], want[i] = full[r.Line-1].Text, r.IDs
 		}
-		t.Logf("do_lower_case %v: %d of %d lines (%d ids) identical to transformers' BertJapaneseTokenizer (sentencepiece)", lower, same, len(refs), ids)
-		for _, d := range diffs {
-			t.Error(d)
-		}
-		if same != len(refs) {
-			t.Errorf("do_lower_case %v: %d lines differ", lower, len(refs)-same)
-		}
+		compareLINEDistilBert(t, "full manpages-ja corpus ("+dir+"), do_lower_case true", lineDistilBertDir(t, true), texts, want)
 	}
 }
 

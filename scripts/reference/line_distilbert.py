@@ -23,16 +23,23 @@ transformers' BertJapaneseTokenizer loaded from that directory:
     jacorpus.jsonl.gz, "ids": input_ids (do_lower_case true, as LINE ships),
     "nl": input_ids with do_lower_case false} for every sample and
     adversarial line and every 4th manpages-ja line (as bertjapanese.py).
+    Then {"text", "ids", "nl"} for a few extra strings (EXTRA).
   tokenizer/testdata/line_distilbert_pairs.jsonl.gz: 60 question / passage
     pairs of the sample, truncation=True (longest_first) to max_length 16,
     24, 48 or 512: {"a", "b", "max_length", "ids", "type_ids"}.
 
-Run from the repository root: python scripts/reference/line_distilbert.py
+With --full DIR it also writes DIR/line_distilbert_ids-full.jsonl.gz over the
+whole manpages-ja corpus of DIR/jacorpus-full.jsonl.gz (segmentation.py
+--full DIR); TestLINEDistilBertReference reads it when
+JRETRIEVE_SEGREF_FULL=DIR.
+
+Run from the repository root: python scripts/reference/line_distilbert.py [--full DIR]
 """
 import gzip
 import io
 import json
 import os
+import sys
 import unicodedata
 
 import fugashi
@@ -58,6 +65,18 @@ CONFIG = {
     "sep_token": "[SEP]",
     "mask_token": "[MASK]",
 }
+
+
+# special tokens inside the text (transformers splits them out before MeCab
+# and never lower-cases them), their lower-case forms, SentencePiece's own
+# <unk>/<pad> pieces, the digit-comma rule, `` and '' quotes, whitespace
+EXTRA = [
+    "[CLS] 文頭に[CLS]と[SEP]と[MASK]がある", "[cls][sep][mask] 小文字は特殊トークンではない",
+    "未知語<unk>と<pad>の扱い", "<UNK> <PAD> [Mask]",
+    "1,000円と12,345個、9,で終わる,10,", "1,2,3,4", "x1,y2, 3,", "１，０００円", "100,000,000ドル",
+    "``引用''と``quoted''", "''", "``", "  前後の空白  ", "\t\n", "", " ", "A\u3000B", "ＡＢＣ Ｄｅｆ ＧＨＩ",
+    "İstanbul ǅ ẞ Σσς", "naïve café résumé", "ｶﾞｷﾞｸﾞ ｱｲｳ", "①②③ ㈱ ㌔",
+]
 
 
 def read(path):
@@ -105,6 +124,9 @@ def load(lower):
 
 
 def main():
+    full = sys.argv[2] if len(sys.argv) == 3 and sys.argv[1] == "--full" else None
+    if len(sys.argv) > 1 and not full:
+        sys.exit("usage: line_distilbert.py [--full DIR]")
     transformers.logging.set_verbosity_error()  # sequences longer than 512: no truncation asked
     corpus = read("analysis/testdata/jacorpus.jsonl.gz")
     train(corpus)
@@ -116,6 +138,8 @@ def main():
             if (man - 1) % MANPAGE_STRIDE:
                 continue
         rows.append({"line": i + 1, "ids": tok(r["text"])["input_ids"], "nl": nl(r["text"])["input_ids"]})
+    for t in EXTRA:
+        rows.append({"text": t, "ids": tok(t)["input_ids"], "nl": nl(t)["input_ids"]})
     write("tokenizer/testdata/line_distilbert_ids.jsonl.gz", rows)
     pairs, per_q = [], {}
     for l in open("datasets/sampledata/sample.jsonl", encoding="utf-8"):
@@ -127,6 +151,10 @@ def main():
             e = tok(a, b, truncation=True, max_length=max_len, return_token_type_ids=True)
             pairs.append({"a": a, "b": b, "max_length": max_len, "ids": e["input_ids"], "type_ids": e["token_type_ids"]})
     write("tokenizer/testdata/line_distilbert_pairs.jsonl.gz", pairs)
+    if full:
+        write(os.path.join(full, "line_distilbert_ids-full.jsonl.gz"),
+              ({"line": i + 1, "ids": tok(r["text"])["input_ids"]}
+               for i, r in enumerate(read(os.path.join(full, "jacorpus-full.jsonl.gz")))))
 
 
 if __name__ == "__main__":
