@@ -18,7 +18,15 @@ import (
 // bertJapanese reproduces transformers' BertJapaneseTokenizer (and the LINE
 // DistilBertJapaneseTokenizer, which adds the sentencepiece subword type).
 type bertJapanese struct {
-	lower      bool
+	lower bool
+	// preLower: lower-case the whole text before the word tokenizer (basic
+	// and character words). MeCab words are not: transformers 5's
+	// PreTrainedTokenizer.tokenize no longer lower-cases the text (4.x did,
+	// with a regexp around special tokens), so MeCab sees the original
+	// (NFKC) text and MecabTokenizer lower-cases each surface; this differs
+	// where case changes the segmentation, e.g. "İstanbul" is one MeCab word
+	// but its lower case "i̇stanbul" is three ("i", U+0307, "stanbul").
+	preLower   bool
 	nfkc       bool
 	words      WordSplitter // nil: character word tokenizer
 	neverSplit map[string]bool
@@ -63,7 +71,7 @@ func loadBertJapanese(c *hfConfig, class string, opt Options) (Tokenizer, error)
 		}
 		return nil, fmt.Errorf("%s: field do_subword_tokenize false unsupported", c.file())
 	}
-	b := &bertJapanese{lower: lower, neverSplit: map[string]bool{}}
+	b := &bertJapanese{lower: lower, preLower: lower && wordType != "mecab", neverSplit: map[string]bool{}}
 	if v, ok := c.raw["never_split"]; ok && string(v) != "null" {
 		var ns []string
 		if err := json.Unmarshal(v, &ns); err != nil {
@@ -366,10 +374,10 @@ func (b *bertJapanese) segmentFunc(sub func(word string, off int, out []piece) [
 				// U+FFFD (offsets then approximate).
 				t = strings.ToValidUTF8(t, "\uFFFD")
 			}
-			// PreTrainedTokenizer.tokenize lower-cases non-special text
-			// first, then the word tokenizer NFKC-normalises.
+			// Basic and character words: the whole non-special text is
+			// lower-cased first (see preLower), then NFKC-normalised.
 			normalize := func(x string) nfkcMap {
-				if b.lower {
+				if b.preLower {
 					x = pyLower(x)
 				}
 				if b.nfkc {
@@ -459,7 +467,7 @@ func (b *bertJapanese) prefixPieces(ps PrefixWordStreamer, t string, limit int, 
 			c++
 		}
 		x := t[:c]
-		if b.lower {
+		if b.preLower {
 			x = pyLower(x)
 		}
 		if b.nfkc {

@@ -27,12 +27,15 @@
 //
 // BertJapaneseTokenizer (Ruri v1/v2 base/large, SimCSE-ja, fio, JaColBERT,
 // ruri-reranker base/large, japanese-reranker base/large): special tokens
-// are split out first; do_lower_case lower-cases the rest (as
-// PreTrainedTokenizer.tokenize does, before MeCab); MecabTokenizer applies
-// NFKC (mecab_kwargs.normalize_text) and MeCab with mecab_kwargs.mecab_dic
+// are split out first; MecabTokenizer applies NFKC
+// (mecab_kwargs.normalize_text) and MeCab with mecab_kwargs.mecab_dic
 // ("unidic_lite" = unidic-lite 1.0.8, "ipadic") through package analysis, or
-// any WordSplitter given in Options; surfaces are lower-cased unless in
-// never_split; WordPiece is greedy longest-match with "##" continuations,
+// any WordSplitter given in Options; with do_lower_case the surfaces are
+// lower-cased unless in never_split (as transformers 5 does: MeCab sees the
+// text as written, so "İstanbul" stays one word; transformers 4's
+// PreTrainedTokenizer.tokenize lower-cased the text before MeCab, which
+// splits "i̇stanbul" in three; the basic word tokenizer still gets the
+// lower-cased text); WordPiece is greedy longest-match with "##" continuations,
 // [UNK] for a word that cannot be pieced or is longer than 100 characters.
 //
 // LINE DistilBERT (Ruri small v1/v2): the same words, each encoded with
@@ -84,8 +87,8 @@
 //
 // Long texts: the MeCab families (BertJapanese with word_tokenizer_type
 // mecab, and the character word tokenizer) read, normalise and segment
-// only what a right-truncated encoding keeps. The chunk is lower-cased
-// (per character) and NFKC-normalised up to its last normalisation
+// only what a right-truncated encoding keeps. The chunk is NFKC-normalised
+// (after per-character lower-casing for the character words) up to its last normalisation
 // boundary within the first c bytes, and MeCab gives the words every
 // text starting with that prefix shares
 // (analysis.Analyzer.WakatiPrefixFunc: it stops before the first
@@ -116,8 +119,18 @@
 //     scripts/reference/bertjapanese.py): all identical, as on all 130,423
 //     manpages-ja prose lines (2.3 million wordpiece ids, 3.7 million
 //     character ids) when run with JRETRIEVE_SEGREF_FULL.
-//   - LINE path: golden output of the transformers reference logic run with
-//     Google's sentencepiece (testdata/gen_line.py).
+//   - LINE path: TestLINEDistilBertReference compares ids with transformers
+//     5.25.0's BertJapaneseTokenizer with subword_tokenizer_type
+//     "sentencepiece" (what LINE's remote DistilBertJapaneseTokenizer runs;
+//     fugashi 1.5.2 + unidic-lite 1.0.8, sentencepiece 0.2.3) over a
+//     2000-piece unigram spiece.model trained on unidic-lite words of
+//     manpages-ja (testdata/line-distilbert; the real one is on the Hub
+//     only), do_lower_case true and false, on the 2,954 corpus lines of
+//     the BertJapanese reference plus 22 extra strings (special tokens in
+//     the text, digit-comma rule, quotes, case-changing letters): all
+//     identical; TestLINEDistilBertPairsReference: 60 of 60 truncated
+//     pairs (scripts/reference/line_distilbert.py). Also golden output of
+//     the reference logic with whitespace words (testdata/gen_line.py).
 //   - tokenizer.json: seven files built with tokenizers 0.23.3 or converted
 //     from SentencePiece models by transformers 5.25 AutoTokenizer (XLM-R:
 //     Precompiled + Metaspace + Unigram; Llama legacy and not, add_bos and
