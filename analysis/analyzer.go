@@ -195,14 +195,7 @@ func (a *Analyzer) WakatiFunc(text string, yield func(string) bool) error {
 	}
 	la := latticePool.Get().(*lattice)
 	defer putLattice(la)
-	a.d.viterbi(la, text, func(nodes []node) bool {
-		for i := range nodes {
-			if !yield(text[nodes[i].surf:nodes[i].end]) {
-				return false
-			}
-		}
-		return true
-	})
+	a.d.viterbi(la, text, surfaces(text, yield))
 	return nil
 }
 
@@ -221,15 +214,21 @@ func (a *Analyzer) WakatiPrefixFunc(prefix string, yield func(string) bool) erro
 	}
 	la := latticePool.Get().(*lattice)
 	defer putLattice(la)
-	a.d.viterbiPrefix(la, text, func(nodes []node) bool {
+	a.d.viterbiPrefix(la, text, surfaces(text, yield))
+	return nil
+}
+
+// surfaces adapts yield (one word at a time) to the lattice's callback
+// (the nodes settled so far).
+func surfaces(text string, yield func(string) bool) func([]node) bool {
+	return func(nodes []node) bool {
 		for i := range nodes {
 			if !yield(text[nodes[i].surf:nodes[i].end]) {
 				return false
 			}
 		}
 		return true
-	})
-	return nil
+	}
 }
 
 // Tokens returns the tokens of text with every option applied (NFKC,
