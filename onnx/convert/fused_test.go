@@ -233,14 +233,20 @@ func TestFusedNeedsORT(t *testing.T) {
 
 // TestLlamaFormsORT checks that the fused and int8 forms of the Llama
 // fixture stay right: no fusion pattern matches its RMSNorm, causal
-// grouped-query attention or SwiGLU, so the fused graph must still match
-// the reference at the full-precision tolerance; int8 quantizes its
+// grouped-query attention or SwiGLU, so the fused graph stays plain (no
+// contrib operator) and must still match the reference at the
+// full-precision tolerance; int8 quantizes its
 // linears (cosine >= 0.99 per token vector).
 func TestLlamaFormsORT(t *testing.T) {
 	requireORT(t)
 	r := loadReference(t, "llama")
 	t.Run("fused", func(t *testing.T) {
 		res := convertFixture(t, "llama", convert.Options{Graph: convert.GraphFused})
+		for op, n := range opCounts(t, res.ONNX) {
+			if strings.HasPrefix(op, "com.microsoft:") {
+				t.Errorf("fused llama graph has %d %s: a pattern of another architecture matched", n, op)
+			}
+		}
 		enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
 		if err != nil {
 			t.Fatal(err)
