@@ -76,6 +76,9 @@ EXTRA = [
     "1,000円と12,345個、9,で終わる,10,", "1,2,3,4", "x1,y2, 3,", "１，０００円", "100,000,000ドル",
     "``引用''と``quoted''", "''", "``", "  前後の空白  ", "\t\n", "", " ", "A\u3000B", "ＡＢＣ Ｄｅｆ ＧＨＩ",
     "İstanbul ǅ ẞ Σσς", "naïve café résumé", "ｶﾞｷﾞｸﾞ ｱｲｳ", "①②③ ㈱ ㌔",
+    # equal-score Viterbi paths ("w"+"ww" = "ww"+"w"): sentencepiece sums
+    # scores in float32 and keeps the first path found
+    "groff_mwww", "mode=0555", "www 555 wwwwww 5555555",
 ]
 
 
