@@ -105,10 +105,15 @@
 //
 // # Fidelity checks (tests)
 //
-//   - spm: identical pieces and ids to python3-sentencepiece 0.1.97 on 3,005
-//     sentences for four trained models (unigram and BPE, nmt_nfkc, nfkc and
+//   - spm: identical pieces and ids to sentencepiece 0.2.3 (PyPI, pinned) on
+//     3,005 sentences for four trained models (unigram and BPE, nmt_nfkc, nfkc and
 //     identity normalization, byte fallback, unknown characters, user
-//     defined symbols); spm/testdata/gen.py regenerates them.
+//     defined symbols); spm/testdata/gen.py regenerates them with
+//     python3-sentencepiece 0.1.97, and scripts/reference/spm_reference.py
+//     records where 0.2.3 differs (3 unigram_bf sentences: 0.2.x sums
+//     Viterbi path scores in float32, so float rounding breaks ties
+//     between equal-score paths such as "w"+"ww" and "ww"+"w"; Processor
+//     sums in float32 like 0.2.x).
 //   - BertJapanese over the real bert-base-japanese-v3 and
 //     bert-large-japanese-v2 files (../shared, skipped when absent):
 //     TestBertJapaneseReference compares ids with transformers 5.25.0's

@@ -164,3 +164,49 @@ func TestLINEDistilBertPairsReference(t *testing.T) {
 	}
 	t.Logf("%d of %d pairs identical", same, len(pairs))
 }
+
+// TestLINEDistilBertTruncReference: single texts truncated to 3..64 tokens
+// (the MeCab words are then read from a prefix of the text only) give
+// transformers' input_ids.
+func TestLINEDistilBertTruncReference(t *testing.T) {
+	type row struct{ Part, Text string }
+	corpus := readGzJSONL[row](t, filepath.Join("..", "analysis", "testdata", "jacorpus.jsonl.gz"))
+	tk, err := Load(lineDistilBertDir(t, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type ref struct {
+		Line      int     `json:"line"`
+		Text      *string `json:"text"`
+		MaxLength int     `json:"max_length"`
+		IDs       []int64 `json:"ids"`
+	}
+	refs := readGzJSONL[ref](t, filepath.Join("testdata", "line_distilbert_trunc.jsonl.gz"))
+	if len(refs) < 2000 {
+		t.Fatalf("only %d truncated texts", len(refs))
+	}
+	same := 0
+	for i, r := range refs {
+		var text string
+		switch {
+		case r.Text != nil:
+			text = *r.Text
+		case r.Line >= 1 && r.Line <= len(corpus):
+			text = corpus[r.Line-1].Text
+		default:
+			t.Fatalf("reference line %d outside the corpus (%d lines)", r.Line, len(corpus))
+		}
+		got := tk.Encode(text, r.MaxLength).IDs
+		if !slices.Equal(got, r.IDs) {
+			if i-same < 10 {
+				t.Errorf("%q max_length %d:\n  transformers: %v\n  ours:         %v", text, r.MaxLength, r.IDs, got)
+			}
+			continue
+		}
+		same++
+	}
+	t.Logf("%d of %d truncated texts identical", same, len(refs))
+	if same != len(refs) {
+		t.Errorf("%d truncated texts differ", len(refs)-same)
+	}
+}

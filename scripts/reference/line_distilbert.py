@@ -24,6 +24,9 @@ transformers' BertJapaneseTokenizer loaded from that directory:
     "nl": input_ids with do_lower_case false} for every sample and
     adversarial line and every 4th manpages-ja line (as bertjapanese.py).
     Then {"text", "ids", "nl"} for a few extra strings (EXTRA).
+  tokenizer/testdata/line_distilbert_trunc.jsonl.gz: the lines and extra
+    strings longer than 8 tokens encoded with truncation=True to max_length
+    3, 8, 16, 33 or 64 in turn: {"line" or "text", "max_length", "ids"}.
   tokenizer/testdata/line_distilbert_pairs.jsonl.gz: 60 question / passage
     pairs of the sample, truncation=True (longest_first) to max_length 16,
     24, 48 or 512: {"a", "b", "max_length", "ids", "type_ids"}.
@@ -50,6 +53,7 @@ from transformers import BertJapaneseTokenizer
 
 OUT = os.path.join("tokenizer", "testdata", "line-distilbert")
 MANPAGE_STRIDE = 4
+TRUNC = (3, 8, 16, 33, 64)
 CONFIG = {
     "tokenizer_class": "DistilBertJapaneseTokenizer",
     "do_lower_case": True,
@@ -76,6 +80,9 @@ EXTRA = [
     "1,000円と12,345個、9,で終わる,10,", "1,2,3,4", "x1,y2, 3,", "１，０００円", "100,000,000ドル",
     "``引用''と``quoted''", "''", "``", "  前後の空白  ", "\t\n", "", " ", "A\u3000B", "ＡＢＣ Ｄｅｆ ＧＨＩ",
     "İstanbul ǅ ẞ Σσς", "naïve café résumé", "ｶﾞｷﾞｸﾞ ｱｲｳ", "①②③ ㈱ ㌔",
+    # equal-score Viterbi paths ("w"+"ww" = "ww"+"w"): sentencepiece sums
+    # scores in float32 and keeps the first path found
+    "groff_mwww", "mode=0555", "www 555 wwwwww 5555555",
 ]
 
 
@@ -151,6 +158,17 @@ def main():
             e = tok(a, b, truncation=True, max_length=max_len, return_token_type_ids=True)
             pairs.append({"a": a, "b": b, "max_length": max_len, "ids": e["input_ids"], "type_ids": e["token_type_ids"]})
     write("tokenizer/testdata/line_distilbert_pairs.jsonl.gz", pairs)
+    # single texts truncated (the Go side then segments only a prefix): every
+    # selected line longer than 8 tokens, max_length cycling over TRUNC
+    trunc = []
+    for r in rows:
+        if len(r["ids"]) > 8:
+            t = corpus[r["line"] - 1]["text"] if "line" in r else r["text"]
+            max_len = TRUNC[len(trunc) % len(TRUNC)]
+            row = {"line": r["line"]} if "line" in r else {"text": t}
+            row.update(max_length=max_len, ids=tok(t, truncation=True, max_length=max_len)["input_ids"])
+            trunc.append(row)
+    write("tokenizer/testdata/line_distilbert_trunc.jsonl.gz", trunc)
     if full:
         write(os.path.join(full, "line_distilbert_ids-full.jsonl.gz"),
               ({"line": i + 1, "ids": tok(r["text"])["input_ids"]}

@@ -249,16 +249,21 @@ func (p *Processor) encodeUnigram(s string) []seg {
 				continue
 			}
 			length := end - start
-			var score float64
+			// unigram_model.cc: const float score = length * max_score_ - 0.1
+			// (a double rounded to float); the path score is a float sum.
+			// Summing in float64 instead breaks ties between equal paths
+			// ("w"+"ww" vs "ww"+"w") the other way: the stored best is
+			// rounded, the new candidate not.
+			var score float32
 			if pt == TypeUserDefined {
-				score = float64(float32(length)*p.maxScore) - 0.1
+				score = float32(float64(float32(length)*p.maxScore) - 0.1)
 			} else {
-				score = float64(p.Proto.Pieces[id].Score)
+				score = p.Proto.Pieces[id].Score
 			}
-			cand := score + float64(till)
+			cand := score + till
 			t := &best[end]
-			if t.startsAt == -1 || cand > float64(t.score) {
-				t.score = float32(cand)
+			if t.startsAt == -1 || cand > t.score {
+				t.score = cand
 				t.startsAt = start
 				t.id = id
 			}
