@@ -18,10 +18,21 @@ import (
 )
 
 // fakeModelHub serves model repositories (files by repo id) the way the Hub
-// does: revision -> commit, recursive tree listing, resolve with
-// X-Repo-Commit and ETag. A 40-hex revision (a catalog pin) is its own
-// commit. gets counts file downloads.
+// does; see fakeRepoHub.
 func fakeModelHub(t *testing.T, repos map[string]map[string][]byte) (*httptest.Server, func() int) {
+	return fakeRepoHub(t, "models", repos)
+}
+
+// fakeRepoHub serves repositories of one kind ("models" or "datasets")
+// the way the Hub does: revision -> commit, recursive tree listing,
+// resolve with X-Repo-Commit and ETag. A 40-hex revision (a catalog pin) is
+// its own commit; any other name resolves to one fixed commit. The func
+// counts file downloads (GETs).
+func fakeRepoHub(t *testing.T, kind string, repos map[string]map[string][]byte) (*httptest.Server, func() int) {
+	api, files := "/api/"+kind+"/", "/"
+	if kind == "datasets" {
+		files = "/datasets/"
+	}
 	const fallback = "c0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ff"
 	hexRev := regexp.MustCompile(`^[0-9a-f]{40}$`)
 	commitOf := func(rev string) string {
@@ -40,22 +51,28 @@ func fakeModelHub(t *testing.T, repos map[string]map[string][]byte) (*httptest.S
 	gets := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		for id, files := range repos {
-			if rest, ok := strings.CutPrefix(p, "/api/models/"+id+"/revision/"); ok {
+		for id, repo := range repos {
+			if rest, ok := strings.CutPrefix(p, api+id+"/revision/"); ok {
 				json.NewEncoder(w).Encode(map[string]string{"sha": commitOf(rest)})
 				return
 			}
-			if strings.HasPrefix(p, "/api/models/"+id+"/tree/") {
+			if strings.HasPrefix(p, api+id+"/tree/") {
 				var entries []map[string]any
-				for n, b := range files {
+				for n, b := range repo {
 					entries = append(entries, map[string]any{"type": "file", "path": n, "oid": oid(b), "size": len(b)})
 				}
 				json.NewEncoder(w).Encode(entries)
 				return
 			}
-			if rest, ok := strings.CutPrefix(p, "/"+id+"/resolve/"); ok {
+			if rest, ok := strings.CutPrefix(p, files+id+"/resolve/"); ok {
 				rev, name, _ := strings.Cut(rest, "/")
-				b, found := files[name]
+				if rev == "refs" { // refs/convert/parquet and the like
+					parts := strings.SplitN(rest, "/", 4)
+					if len(parts) == 4 {
+						rev, name = strings.Join(parts[:3], "/"), parts[3]
+					}
+				}
+				b, found := repo[name]
 				if !found {
 					http.NotFound(w, r)
 					return

@@ -2,17 +2,12 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha1"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -179,49 +174,8 @@ func jmtebFixtures(t *testing.T) map[string][]byte {
 // fakeDatasetHub serves a dataset repository at one revision the way the
 // Hub does: revision resolution, the recursive tree listing and the
 // resolve endpoint (HEAD and ranged GET).
-func fakeDatasetHub(t *testing.T, repo, revision string, files map[string][]byte) (*httptest.Server, *int) {
-	const commit = "feedfacefeedfacefeedfacefeedfacefeedface"
-	oid := func(b []byte) string {
-		h := sha1.New()
-		fmt.Fprintf(h, "blob %d\x00", len(b))
-		h.Write(b)
-		return hex.EncodeToString(h.Sum(nil))
-	}
-	gets := new(int)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		switch {
-		case p == "/api/datasets/"+repo+"/revision/"+revision || p == "/api/datasets/"+repo+"/revision/"+commit:
-			json.NewEncoder(w).Encode(map[string]string{"sha": commit})
-		case strings.HasPrefix(p, "/api/datasets/"+repo+"/tree/"):
-			var entries []map[string]any
-			for n, b := range files {
-				entries = append(entries, map[string]any{"type": "file", "path": n, "oid": oid(b), "size": len(b)})
-			}
-			json.NewEncoder(w).Encode(entries)
-		case strings.HasPrefix(p, "/datasets/"+repo+"/resolve/"):
-			rest := strings.TrimPrefix(p, "/datasets/"+repo+"/resolve/")
-			name, ok := strings.CutPrefix(rest, commit+"/")
-			if !ok {
-				name, ok = strings.CutPrefix(rest, revision+"/")
-			}
-			b, found := files[name]
-			if !ok || !found {
-				http.NotFound(w, r)
-				return
-			}
-			if r.Method == http.MethodGet {
-				*gets++
-			}
-			w.Header().Set("X-Repo-Commit", commit)
-			w.Header().Set("ETag", `"`+oid(b)+`"`)
-			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv, gets
+func fakeDatasetHub(t *testing.T, repo, revision string, files map[string][]byte) (*httptest.Server, func() int) {
+	return fakeRepoHub(t, "datasets", map[string]map[string][]byte{repo: files})
 }
 
 // TestJMTEBCommand runs every task of both suites with the tiny BERT
@@ -277,13 +231,13 @@ func TestJMTEBCommand(t *testing.T) {
 	}
 	// A second run is served from the Hugging Face and embedding caches
 	// and gives the same bytes; --published adds the comparison.
-	n := *gets
+	n := gets()
 	pub := filepath.Join(dir, "pub.json")
 	os.WriteFile(pub, []byte(`{"STS": {"jsts": {"spearman": 0.5}}}`), 0o644)
 	_, _, first := run("v1", filepath.Join(dir, "v1"))
 	out, _, second := run("v1", filepath.Join(dir, "again"), "--tasks", "jsts,jsick,esci", "--published", pub)
-	if *gets != n {
-		t.Errorf("second run downloaded %d files again", *gets-n)
+	if gets() != n {
+		t.Errorf("second run downloaded %d files again", gets()-n)
 	}
 	t.Logf("table:\n%s", out)
 	if len(first) == 0 || !strings.Contains(out, "published") || !strings.Contains(out, "Avg. STS") {
