@@ -523,28 +523,8 @@ func (b *graph) fuseAttention(ix *index, sm *pb.NodeProto, mask32 *string) (*pb.
 	if ms == nil || !ix.paddingBias(maskb) {
 		return nil, nil
 	}
-	scale, ok := ix.scalar(ms.Input[1])
-	qk := ix.node(ms.Input[0], "MatMul")
-	if !ok || qk == nil {
-		return nil, nil
-	}
-	kt := ix.node(qk.Input[1], "Transpose")
-	if kt == nil || !equalInts(attrInts(kt, "perm"), 0, 1, 3, 2) {
-		return nil, nil
-	}
-	// Consumers: sm -> MatMul(sm, v) -> Transpose 0213 -> Reshape [0,0,H].
-	var pv, ct, out *pb.NodeProto
-	for _, n := range b.g.Node {
-		switch {
-		case n.OpType == "MatMul" && n.Input[0] == sm.Output[0]:
-			pv = n
-		case pv != nil && n.OpType == "Transpose" && n.Input[0] == pv.Output[0] && equalInts(attrInts(n, "perm"), 0, 2, 1, 3):
-			ct = n
-		case ct != nil && n.OpType == "Reshape" && n.Input[0] == ct.Output[0]:
-			out = n
-		}
-	}
-	if out == nil {
+	scale, qk, kt, pv, out, ok := b.attentionCore(ix, sm, ms)
+	if !ok {
 		return nil, nil
 	}
 	if shape, ok := ix.ints(out.Input[1]); !ok || len(shape) != 3 || shape[0] != 0 || shape[1] != 0 {
@@ -623,4 +603,32 @@ func (b *graph) prune() {
 		}
 	}
 	b.g.Initializer = inits
+}
+
+// attentionCore matches what attention patterns share around Softmax sm
+// whose scores are Mul ms = MatMul(q, Transpose_0132(k)) * scale: the
+// scale, the score MatMul qk, the key transpose kt, and the consumers
+// sm -> MatMul(sm, v) pv -> Transpose 0213 ct -> Reshape out.
+func (b *graph) attentionCore(ix *index, sm, ms *pb.NodeProto) (scale float32, qk, kt, pv, out *pb.NodeProto, ok bool) {
+	scale, ok = ix.scalar(ms.Input[1])
+	qk = ix.node(ms.Input[0], "MatMul")
+	if !ok || qk == nil {
+		return 0, nil, nil, nil, nil, false
+	}
+	kt = ix.node(qk.Input[1], "Transpose")
+	if kt == nil || !equalInts(attrInts(kt, "perm"), 0, 1, 3, 2) {
+		return 0, nil, nil, nil, nil, false
+	}
+	var ct *pb.NodeProto
+	for _, n := range b.g.Node {
+		switch {
+		case n.OpType == "MatMul" && n.Input[0] == sm.Output[0]:
+			pv = n
+		case pv != nil && n.OpType == "Transpose" && n.Input[0] == pv.Output[0] && equalInts(attrInts(n, "perm"), 0, 2, 1, 3):
+			ct = n
+		case ct != nil && n.OpType == "Reshape" && n.Input[0] == ct.Output[0]:
+			out = n
+		}
+	}
+	return scale, qk, kt, pv, out, out != nil
 }

@@ -108,27 +108,8 @@ func (b *graph) fuseRotaryAttention(ix *index, sm *pb.NodeProto, mask32 *string,
 	if ms == nil {
 		return nil, nil
 	}
-	scale, ok := ix.scalar(ms.Input[1])
-	qk := ix.node(ms.Input[0], "MatMul")
-	if !ok || qk == nil {
-		return nil, nil
-	}
-	kt := ix.node(qk.Input[1], "Transpose")
-	if kt == nil || !equalInts(attrInts(kt, "perm"), 0, 1, 3, 2) {
-		return nil, nil
-	}
-	var pv, ct, out *pb.NodeProto
-	for _, n := range b.g.Node {
-		switch {
-		case n.OpType == "MatMul" && n.Input[0] == sm.Output[0]:
-			pv = n
-		case pv != nil && n.OpType == "Transpose" && n.Input[0] == pv.Output[0] && equalInts(attrInts(n, "perm"), 0, 2, 1, 3):
-			ct = n
-		case ct != nil && n.OpType == "Reshape" && n.Input[0] == ct.Output[0]:
-			out = n
-		}
-	}
-	if out == nil {
+	scale, qk, kt, pv, out, ok := b.attentionCore(ix, sm, ms)
+	if !ok {
 		return nil, nil
 	}
 	xq, nh, inv, ok1 := ix.rotary(qk.Input[0])
