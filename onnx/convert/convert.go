@@ -137,20 +137,9 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
-	archName := cfg.architecture()
-	modelType := cfg.str("model_type", "")
-	if archName == "" {
-		archName = baseByType[modelType]
-		if archName == "" {
-			return nil, fmt.Errorf("convert: %s: model_type %q is not supported by the converter (supported: %s)", cfg.path, modelType, strings.Join(sortedKeys(baseByType), ", "))
-		}
-	}
-	arch, ok := architectures[archName]
-	if !ok {
-		return nil, fmt.Errorf("convert: %s: architecture %s is not supported by the converter (supported: %s)", cfg.path, archName, strings.Join(Supported(), ", "))
-	}
-	if modelType != arch.modelType {
-		return nil, fmt.Errorf("convert: %s: architecture %s with model_type %q (want %q)", cfg.path, archName, modelType, arch.modelType)
+	archName, arch, err := cfg.resolveArch()
+	if err != nil {
+		return nil, err
 	}
 	ckpt, err := ReadCheckpoint(dir)
 	if err != nil {
@@ -257,6 +246,27 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 		return nil, fmt.Errorf("convert: %w", err)
 	}
 	return res, nil
+}
+
+// resolveArch finds the architecture config.json names (or its
+// model_type's base model).
+func (cfg *config) resolveArch() (string, architecture, error) {
+	archName := cfg.architecture()
+	modelType := cfg.str("model_type", "")
+	if archName == "" {
+		archName = baseByType[modelType]
+		if archName == "" {
+			return "", architecture{}, fmt.Errorf("convert: %s: model_type %q is not supported by the converter (supported: %s)", cfg.path, modelType, strings.Join(sortedKeys(baseByType), ", "))
+		}
+	}
+	arch, ok := architectures[archName]
+	if !ok {
+		return "", architecture{}, fmt.Errorf("convert: %s: architecture %s is not supported by the converter (supported: %s)", cfg.path, archName, strings.Join(Supported(), ", "))
+	}
+	if modelType != arch.modelType {
+		return "", architecture{}, fmt.Errorf("convert: %s: architecture %s with model_type %q (want %q)", cfg.path, archName, modelType, arch.modelType)
+	}
+	return archName, arch, nil
 }
 
 // layerRoots are the tensor name prefixes (under the base model's prefix)

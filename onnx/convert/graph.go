@@ -29,6 +29,9 @@ type graph struct {
 	err  error
 	used map[string]bool
 	init map[string]string
+	// record, when set, makes weight() note each tensor's name and shape
+	// instead of reading a checkpoint (Shapes: a dry run of the build).
+	record map[string][]int
 }
 
 func newGraph(name string, ckpt *Checkpoint, ext *externalData) *graph {
@@ -173,6 +176,12 @@ func (b *graph) has(name string) bool {
 // (gamma/beta) that old TensorFlow-converted BERT checkpoints use.
 func (b *graph) lookup(name string) (*Tensor, bool) {
 	full := b.prefix + name
+	if b.record != nil {
+		if sh, ok := b.record[full]; ok {
+			return &Tensor{Name: full, DType: F32, Shape: sh}, true
+		}
+		return nil, false
+	}
 	if t, ok := b.ckpt.Tensors[full]; ok {
 		return t, true
 	}
@@ -194,6 +203,17 @@ func (b *graph) weight(name string, shape ...int) string {
 	}
 	if n, ok := b.init["w:"+name]; ok {
 		return n
+	}
+	if b.record != nil {
+		full := b.prefix + name
+		if len(shape) == 0 {
+			b.fail("tensor %s: no shape implied by the config", full)
+			return ""
+		}
+		b.record[full] = append([]int(nil), shape...)
+		b.used[full] = true
+		b.init["w:"+name] = full
+		return full
 	}
 	t, ok := b.lookup(name)
 	if !ok {
