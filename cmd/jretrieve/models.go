@@ -3,15 +3,26 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jretrieve/jretrieve/catalog"
+	"github.com/jretrieve/jretrieve/onnx/ort"
 )
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
 
 func init() {
 	register(&command{
@@ -22,9 +33,16 @@ func init() {
 }
 
 func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("models", "[--json] [--kind embedder|cross-encoder|multi-vector] [MODEL]", stderr)
+	fs := newFlagSet("models", "[--json] [--kind embedder|cross-encoder|multi-vector] [MODEL]\n       jretrieve models --speed [--threads N] [--graph G] [--quantize Q] [--kind K] [MODEL|DIR...]", stderr)
 	asJSON := fs.Bool("json", false, "print JSON (all fields)")
 	kind := fs.String("kind", "", "only models of this kind: embedder, cross-encoder or multi-vector")
+	speed := fs.Bool("speed", false, "measure each model's throughput on this machine (a short calibration at JQaRA-length passages, cached) and project the time of a full JQaRA and JaCWIR evaluation")
+	threads := fs.Int("threads", runtime.NumCPU(), "--speed: ONNX Runtime intra-op `threads`")
+	form := addFormFlags(fs)
+	ortLib := fs.String("ort-lib", "", "--speed: `path` of libonnxruntime.so (default: $JRETRIEVE_ORT_LIB, then the cache)")
+	calib := fs.Duration("calibrate", 5*time.Second, "--speed: time each model for about this `long` (at least one batch)")
+	refresh := fs.Bool("refresh", false, "--speed: measure again instead of reading the cache")
+	cacheDir := fs.String("cache", defaultCacheDir("speed"), "--speed: measurement cache `dir` (empty: no cache)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +50,31 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "", catalog.Embedder, catalog.CrossEncoder, catalog.MultiVector:
 	default:
 		return fmt.Errorf("%w: --kind %q: want embedder, cross-encoder or multi-vector", errUsage, *kind)
+	}
+	if *speed {
+		if *asJSON {
+			return fmt.Errorf("%w: --speed prints a table; --json is not supported with it", errUsage)
+		}
+		if *threads < 1 {
+			return fmt.Errorf("%w: --threads %d (want 1 or more)", errUsage, *threads)
+		}
+		if *calib <= 0 {
+			return fmt.Errorf("%w: --calibrate %s (want a positive duration)", errUsage, *calib)
+		}
+		copts, err := form.options(false)
+		if err != nil {
+			return err
+		}
+		if _, err := ort.FindLibrary(*ortLib); err != nil && speedMeasureHook == nil {
+			return fmt.Errorf("--speed times models on ONNX Runtime: %w (install it with ./scripts/install-onnxruntime.sh)", err)
+		}
+		return runSpeed(ctx, fs.Args(), *kind, speedOptions{threads: *threads, form: copts, ortLib: *ortLib,
+			calibrate: *calib, refresh: *refresh, cacheDir: *cacheDir, stderr: stderr}, stdout)
+	}
+	for _, f := range []string{"threads", "graph", "quantize", "ort-lib", "calibrate", "refresh", "cache"} {
+		if flagSet(fs, f) {
+			return fmt.Errorf("%w: --%s applies to --speed only", errUsage, f)
+		}
 	}
 	if fs.NArg() > 1 {
 		return fmt.Errorf("%w: at most one MODEL", errUsage)
