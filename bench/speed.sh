@@ -24,7 +24,7 @@ cmd="jretrieve models --speed --graph fused --quantize $Q --threads $T --calibra
 {
   echo "# bench/speed.sh: $cmd"
   echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores${NOTE:+; $NOTE}"
-  "$tmp/jretrieve" models --speed --graph fused --quantize "$Q" --threads "$T" --calibrate "$CAL" --cache "$tmp/cache" 2> >(grep -v '^  batch' >&2)
+  "$tmp/jretrieve" models --speed --graph fused --quantize "$Q" --threads "$T" --calibrate "$CAL" --cache "$tmp/cache" 2> >(grep --line-buffered -v '^  batch' >&2)
 } > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 end=$(date +%s)

@@ -201,8 +201,10 @@ type speedResult struct {
 	// queries per second (embedders).
 	PerSecond        float64 `json:"per_second"`
 	QueriesPerSecond float64 `json:"queries_per_second,omitempty"`
-	// PaddingWaste is the fraction of padded positions in the batches.
+	// PaddingWaste is the fraction of padded positions in the batches;
+	// MeanTokens the mean length of a passage (pair) with special tokens.
 	PaddingWaste float64 `json:"padding_waste"`
+	MeanTokens   float64 `json:"mean_tokens"`
 	// Batches of PlanBatches were timed, in Seconds.
 	Batches     int     `json:"batches"`
 	PlanBatches int     `json:"plan_batches"`
@@ -545,14 +547,14 @@ func runSpeed(ctx context.Context, names []string, kind string, o speedOptions, 
 	if o.form.Quantize == convert.QuantInt8 {
 		form = o.form.Graph + " int8"
 	}
-	fmt.Fprintf(stdout, "Throughput on %s, %d threads, %s graph, ONNX Runtime %s; JQaRA-length passages, batches of %d sorted by length, max length %d.\n",
-		machine, o.threads, form, ortv, speedBatch, speedMaxLen)
+	fmt.Fprintf(stdout, "Throughput on %s, %d threads, %s graph, ONNX Runtime %s.\nCalibration texts: %d JQaRA-length passages (bench/jqarasynth's recipe: sample passages joined two or three at a time), as %d questions x %d candidates for rerankers; batches of %d sorted by length (per question for rerankers, as eval runs them), max length %d.\n",
+		machine, o.threads, form, ortv, speedQuestions*speedCandidates, speedQuestions, speedCandidates, speedBatch, speedMaxLen)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODEL\tKIND\tPARAMS\tWEIGHTS\tPER SEC\tPADDING\tJQARA\tJACWIR\tNOTE")
+	fmt.Fprintln(tw, "MODEL\tKIND\tPARAMS\tWEIGHTS\tTOKENS\tPER SEC\tPADDING\tJQARA\tJACWIR\tNOTE")
 	random := false
 	for _, rw := range rows {
 		if rw.t.skip != "" {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t-\t-\t-\t-\tskipped: %s\n", rw.t.name, rw.t.kind, paramsColumn(rw.t.model, 0), oneLine(rw.t.skip))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", rw.t.name, rw.t.kind, paramsColumn(rw.t.model, 0), oneLine(rw.t.skip))
 			continue
 		}
 		note := []string{}
@@ -568,13 +570,13 @@ func runSpeed(ctx context.Context, names []string, kind string, o speedOptions, 
 		if rw.r.Batches < rw.r.PlanBatches {
 			note = append(note, fmt.Sprintf("%d/%d batches", rw.r.Batches, rw.r.PlanBatches))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1f\t%.1f%%\t%s\t%s\t%s\n", rw.t.name, rw.t.kind, paramsColumn(rw.t.model, rw.r.Params), rw.r.Weights,
-			rw.r.PerSecond, 100*rw.r.PaddingWaste, formatDuration(rw.r.jqaraSeconds(rw.t.kind)), formatDuration(rw.r.jacwirSeconds(rw.t.kind)), strings.Join(note, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.0f\t%.1f\t%.1f%%\t%s\t%s\t%s\n", rw.t.name, rw.t.kind, paramsColumn(rw.t.model, rw.r.Params), rw.r.Weights,
+			rw.r.MeanTokens, rw.r.PerSecond, 100*rw.r.PaddingWaste, formatDuration(rw.r.jqaraSeconds(rw.t.kind)), formatDuration(rw.r.jacwirSeconds(rw.t.kind)), strings.Join(note, "; "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nPER SEC: passages/s (embedders, multi-vector) or query-passage pairs/s (cross-encoders). JQARA: %d questions x 100 candidates (%d passages + %d queries for embedders, %d pairs for rerankers); JACWIR: rerank, %d x 100 (%d), at the JQaRA-length rate. PADDING: padded share of the batches' positions.\n",
+	fmt.Fprintf(stdout, "\nPER SEC: passages/s (embedders, multi-vector) or query-passage pairs/s (cross-encoders). JQARA: %d questions x 100 candidates (%d passages + %d queries for embedders, %d pairs for rerankers); JACWIR: rerank, %d x 100 (%d), at the JQaRA-length rate. TOKENS: mean tokens per passage (pair), special tokens included. PADDING: padded share of the batches' positions.\n",
 		jqaraQueries, jqaraPassages, jqaraQueries, jqaraPassages, jacwirQueries, jacwirPairs)
 	if random {
 		fmt.Fprintln(stdout, "WEIGHTS random: the model is not in the local cache, so a checkpoint of its exact shape (the catalog's config.json sizes) with random weights was converted and timed; speed does not depend on the weight values. Token lengths: the committed table of the passages under bert-base-japanese-v3.")
@@ -861,6 +863,7 @@ func calibrate(ctx context.Context, plan, queries []speedBatchT, run func(contex
 	}
 	res.PerSecond = float64(n) / (float64(total) / rate)
 	res.PaddingWaste = 1 - float64(tokens)/float64(total)
+	res.MeanTokens = float64(tokens) / float64(n)
 	if len(queries) > 0 {
 		qn, qp := 0, 0
 		for _, b := range queries {

@@ -73,7 +73,7 @@ func TestModelsSpeedCacheAndColumns(t *testing.T) {
 	calls := 0
 	speedMeasureHook = func(ctx context.Context, tg speedTarget, o speedOptions) (speedResult, error) {
 		calls++
-		return speedResult{PerSecond: 100, QueriesPerSecond: 1000, PaddingWaste: 0.125, Batches: 3, PlanBatches: 13, Seconds: 1, Weights: "random", Params: 36705536}, nil
+		return speedResult{PerSecond: 100, QueriesPerSecond: 1000, PaddingWaste: 0.125, MeanTokens: 101.6, Batches: 3, PlanBatches: 13, Seconds: 1, Weights: "random", Params: 36705536}, nil
 	}
 	defer func() { speedMeasureHook = nil }()
 	cache := t.TempDir()
@@ -86,7 +86,7 @@ func TestModelsSpeedCacheAndColumns(t *testing.T) {
 		t.Fatalf("%d measurements, want 3", calls)
 	}
 	text := out.String()
-	if !strings.Contains(text, "MODEL  ") || !regexp.MustCompile(`(?m)^MODEL\s+KIND\s+PARAMS\s+WEIGHTS\s+PER SEC\s+PADDING\s+JQARA\s+JACWIR\s+NOTE$`).MatchString(text) {
+	if !strings.Contains(text, "MODEL  ") || !regexp.MustCompile(`(?m)^MODEL\s+KIND\s+PARAMS\s+WEIGHTS\s+TOKENS\s+PER SEC\s+PADDING\s+JQARA\s+JACWIR\s+NOTE$`).MatchString(text) {
 		t.Fatalf("header:\n%s", text)
 	}
 	rows := map[string][]string{}
@@ -97,9 +97,9 @@ func TestModelsSpeedCacheAndColumns(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"cl-nagoya/ruri-v3-30m":         {"embedder", "37M", "random", "100.0", "12.5%", "27m49s", "1h23m", "3/13 batches"},
-		"cl-nagoya/ruri-reranker-small": {"cross-encoder", "37M", "random", "100.0", "12.5%", "27m47s", "1h23m", "3/13 batches"},
-		"retrieva-jp/amber-base":        {"embedder", "37M", "random", "100.0", "12.5%", "27m49s", "1h23m", "same shape as cl-nagoya/ruri-v3-130m: shared measurement; 3/13 batches"},
+		"cl-nagoya/ruri-v3-30m":         {"embedder", "37M", "random", "102", "100.0", "12.5%", "27m49s", "1h23m", "3/13 batches"},
+		"cl-nagoya/ruri-reranker-small": {"cross-encoder", "37M", "random", "102", "100.0", "12.5%", "27m47s", "1h23m", "3/13 batches"},
+		"retrieva-jp/amber-base":        {"embedder", "37M", "random", "102", "100.0", "12.5%", "27m49s", "1h23m", "same shape as cl-nagoya/ruri-v3-130m: shared measurement; 3/13 batches"},
 	}
 	for id, w := range want {
 		got := rows[id]
@@ -178,7 +178,7 @@ func TestModelsSpeedTinyFixtures(t *testing.T) {
 	if speedMeasurements-before != 2 {
 		t.Fatalf("%d measurements, want 2", speedMeasurements-before)
 	}
-	re := regexp.MustCompile(`(?m)^\S+testdata/(bert|bert-cls)\s+(embedder|cross-encoder)\s+(\d+)\s+given\s+([0-9.]+)\s+([0-9.]+)%\s+(\S+)\s+(\S+)`)
+	re := regexp.MustCompile(`(?m)^\S+testdata/(bert|bert-cls)\s+(embedder|cross-encoder)\s+(\d+)\s+given\s+\d+\s+([0-9.]+)\s+([0-9.]+)%\s+(\S+)\s+(\S+)`)
 	m := re.FindAllStringSubmatch(out.String(), -1)
 	if len(m) != 2 || m[0][2] != "embedder" || m[1][2] != "cross-encoder" {
 		t.Fatalf("rows:\n%s", out.String())
