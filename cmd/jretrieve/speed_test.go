@@ -76,6 +76,7 @@ func TestModelsSpeedCacheAndColumns(t *testing.T) {
 		return speedResult{PerSecond: 100, QueriesPerSecond: 1000, PaddingWaste: 0.125, MeanTokens: 101.6, Batches: 3, PlanBatches: 13, Seconds: 1, Weights: "random", Params: 36705536}, nil
 	}
 	defer func() { speedMeasureHook = nil }()
+	t.Setenv("HF_HUB_CACHE", t.TempDir()) // no real model: shapes are shared
 	cache := t.TempDir()
 	args := []string{"models", "--speed", "--cache", cache, "--threads", "2", "ruri-v3-30m", "ruri-reranker-small", "ruri-v3-130m", "amber-base", "plamo-embedding-1b"}
 	var out, errb bytes.Buffer
