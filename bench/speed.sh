@@ -10,6 +10,8 @@
 # Prints the total time it took. CALIBRATE (default 3s) caps each model's
 # timed batches (at least one batch of 32 runs).
 # Usage: bench/speed.sh [THREADS]   (default: all cores)
+#   QUANT=int8 OUT=bench/speed_int8_results.txt bench/speed.sh 2   (int8 table)
+#   NOTE="..." adds a remark to the header (e.g. that the machine was shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T=${1:-$(nproc)}
@@ -23,9 +25,9 @@ go build -o "$tmp/jretrieve" ./cmd/jretrieve
 cmd="jretrieve models --speed --graph fused --quantize $Q --threads $T --calibrate $CAL"
 {
   echo "# bench/speed.sh: $cmd"
-  echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores${NOTE:+; $NOTE}"
+  echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${NOTE:+; $NOTE}"
   "$tmp/jretrieve" models --speed --graph fused --quantize "$Q" --threads "$T" --calibrate "$CAL" --cache "$tmp/cache" 2> >(grep --line-buffered -v '^  batch' >&2)
 } > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 end=$(date +%s)
-echo "# total $((end - start)) s" | tee -a "$OUT"
+echo "# total $((end - start)) s; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT"
