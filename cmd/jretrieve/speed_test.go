@@ -269,3 +269,45 @@ func TestSpeedShapeParams(t *testing.T) {
 		t.Errorf("only %d catalog models have a shape", n)
 	}
 }
+
+// A catalog model whose checkpoint is in the Hugging Face cache is timed
+// with its real weights (here the tiny ModernBERT fixture standing in for
+// ruri-v3-70m's snapshot), offline, under its own cache key.
+func TestModelsSpeedRealFromHubCache(t *testing.T) {
+	if _, err := ort.FindLibrary(""); err != nil {
+		if os.Getenv("JRETRIEVE_REQUIRE_NATIVE") != "" {
+			t.Fatal(err)
+		}
+		t.Skipf("ONNX Runtime absent: %v", err)
+	}
+	lib, _ := ort.FindLibrary("") // before JRETRIEVE_CACHE moves the default
+	m, _ := catalog.Lookup("ruri-v3-70m")
+	hf := t.TempDir()
+	t.Setenv("HF_HUB_CACHE", hf)
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	t.Setenv("JRETRIEVE_CACHE", t.TempDir())
+	snap := filepath.Join(hf, "models--cl-nagoya--ruri-v3-70m", "snapshots", m.Revision)
+	if err := os.MkdirAll(snap, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"config.json", "model.safetensors"} {
+		if err := copyFile(filepath.Join("..", "..", "onnx", "convert", "testdata", "modernbert", f), filepath.Join(snap, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := speedMeasurements
+	var out, errb bytes.Buffer
+	args := []string{"models", "--speed", "--cache", t.TempDir(), "--ort-lib", lib, "--threads", "1", "--calibrate", "10ms", "ruri-v3-70m", "ruri-v3-30m"}
+	if code := runMain(context.Background(), args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if speedMeasurements-before != 2 {
+		t.Fatalf("%d measurements, want 2", speedMeasurements-before)
+	}
+	if !regexp.MustCompile(`(?m)^cl-nagoya/ruri-v3-70m\s+embedder\s+70M\s+real\s`).MatchString(out.String()) {
+		t.Errorf("ruri-v3-70m not timed with its cached weights:\n%s\n%s", out.String(), errb.String())
+	}
+	if !regexp.MustCompile(`(?m)^cl-nagoya/ruri-v3-30m\s+embedder\s+37M\s+random\s`).MatchString(out.String()) {
+		t.Errorf("ruri-v3-30m (not cached) not timed with random weights:\n%s", out.String())
+	}
+}
