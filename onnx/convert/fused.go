@@ -468,35 +468,55 @@ func axisOf(n *pb.NodeProto) int64 {
 	return -1
 }
 
-// projection matches a head split of linear(x): Transpose(Reshape(
-// Add(MatMul(x, Transpose(W)), bias), [0, 0, nh, hd]), perm 0,2,1,3) and
-// returns x, the transposed weight value, bias and nh.
-func (ix *index) projection(v string) (x, wt, bias string, nh int64, ok bool) {
-	tr := ix.node(v, "Transpose")
-	if tr == nil || !equalInts(attrInts(tr, "perm"), 0, 2, 1, 3) {
-		return
-	}
-	rs := ix.node(tr.Input[0], "Reshape")
-	if rs == nil {
-		return
-	}
-	shape, sok := ix.ints(rs.Input[1])
-	if !sok || len(shape) != 4 || shape[0] != 0 || shape[1] != 0 {
-		return
-	}
-	y, bias, bok := ix.biasAdd(rs.Input[0])
-	if !bok {
-		return
+// linearOf matches v = linear(x): MatMul(x, Transpose(W, perm 1,0)) with W
+// an initializer, optionally followed by a bias Add, and returns x, the
+// transposed weight value and the bias ("" without one).
+func (ix *index) linearOf(v string) (x, wt, bias string, ok bool) {
+	y := v
+	if yy, bb, bok := ix.biasAdd(v); bok {
+		y, bias = yy, bb
 	}
 	mm := ix.node(y, "MatMul")
 	if mm == nil {
-		return
+		return "", "", "", false
 	}
 	wtn := ix.node(mm.Input[1], "Transpose")
 	if wtn == nil || ix.inits[wtn.Input[0]] == nil || !equalInts(attrInts(wtn, "perm"), 1, 0) {
+		return "", "", "", false
+	}
+	return mm.Input[0], mm.Input[1], bias, true
+}
+
+// headSplit matches heads(x) = Transpose(Reshape(x, [0, 0, nh, hd]),
+// perm 0,2,1,3) and returns x, nh and hd.
+func (ix *index) headSplit(v string) (x string, nh, hd int64, ok bool) {
+	tr := ix.node(v, "Transpose")
+	if tr == nil || !equalInts(attrInts(tr, "perm"), 0, 2, 1, 3) {
+		return "", 0, 0, false
+	}
+	rs := ix.node(tr.Input[0], "Reshape")
+	if rs == nil {
+		return "", 0, 0, false
+	}
+	shape, sok := ix.ints(rs.Input[1])
+	if !sok || len(shape) != 4 || shape[0] != 0 || shape[1] != 0 {
+		return "", 0, 0, false
+	}
+	return rs.Input[0], shape[2], shape[3], true
+}
+
+// projection matches a head split of a biased linear(x) and returns x,
+// the transposed weight value, bias and nh.
+func (ix *index) projection(v string) (x, wt, bias string, nh int64, ok bool) {
+	y, nh, _, hok := ix.headSplit(v)
+	if !hok {
 		return
 	}
-	return mm.Input[0], mm.Input[1], bias, shape[2], true
+	x, wt, bias, ok = ix.linearOf(y)
+	if !ok || bias == "" {
+		return "", "", "", 0, false
+	}
+	return x, wt, bias, nh, true
 }
 
 // fuseAttention matches the layers' eager attention around Softmax sm,
@@ -547,14 +567,20 @@ func (b *graph) fuseAttention(ix *index, sm *pb.NodeProto, mask32 *string) (*pb.
 	}
 }
 
-// paddingBias matches maskBias(keyMask(attention_mask)):
-// Where(Unsqueeze(Greater(attention_mask, 0), [1, 2]), 0, min).
-func (ix *index) paddingBias(v string) bool {
+// maskWhere matches maskBias(allowed) = Where(allowed, 0, min) and
+// returns allowed.
+func (ix *index) maskWhere(v string) (string, bool) {
 	w := ix.node(v, "Where")
 	if w == nil || !ix.isScalar(w.Input[1], 0) || !ix.isScalar(w.Input[2], minFloat) {
-		return false
+		return "", false
 	}
-	u := ix.node(w.Input[0], "Unsqueeze")
+	return w.Input[0], true
+}
+
+// keyMaskOf matches keyMask(attention_mask):
+// Unsqueeze(Greater(attention_mask, 0), [1, 2]).
+func (ix *index) keyMaskOf(v string) bool {
+	u := ix.node(v, "Unsqueeze")
 	if u == nil {
 		return false
 	}
@@ -567,6 +593,12 @@ func (ix *index) paddingBias(v string) bool {
 	}
 	zero, ok := ix.ints(g.Input[1])
 	return ok && equalInts(zero, 0)
+}
+
+// paddingBias matches maskBias(keyMask(attention_mask)).
+func (ix *index) paddingBias(v string) bool {
+	allowed, ok := ix.maskWhere(v)
+	return ok && ix.keyMaskOf(allowed)
 }
 
 // prune drops the nodes and initializers no graph output depends on.
