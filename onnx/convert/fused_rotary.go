@@ -74,7 +74,7 @@ func (ix *index) ropeTable(v, op string) (string, bool) {
 }
 
 // fuseRotaryAttention matches ModernBERT's attention around Softmax sm.
-func (b *graph) fuseRotaryAttention(ix *index, sm *pb.NodeProto, mask32 *string, maxPos int) (*pb.NodeProto, []*pb.NodeProto) {
+func (b *graph) fuseRotaryAttention(ix *index, sm *pb.NodeProto, sh *fuseShared, maxPos int) (*pb.NodeProto, []*pb.NodeProto) {
 	if axisOf(sm) != -1 {
 		return nil, nil
 	}
@@ -94,23 +94,14 @@ func (b *graph) fuseRotaryAttention(ix *index, sm *pb.NodeProto, mask32 *string,
 	xq, nh, inv, ok1 := ix.rotary(qk.Input[0])
 	xk, nhk, invk, ok2 := ix.rotary(kt.Input[0])
 	xv, _, _, ok3 := ix.headSplit(pv.Input[1])
-	if !ok1 || !ok2 || !ok3 || nh != nhk || len(inv) != len(invk) {
+	if !ok1 || !ok2 || !ok3 || nh != nhk || !equalF32(inv, invk) {
 		return nil, nil
-	}
-	for i := range inv {
-		if inv[i] != invk[i] {
-			return nil, nil
-		}
 	}
 	// Mask: the padding bias becomes key_padding_mask; any other bias
 	// (the sliding window's, [B, 1, S, S]) is passed as attention_bias.
 	mhaIn := []string{"", xk, xv, ""}
 	if ix.paddingBias(bias) {
-		if *mask32 == "" {
-			*mask32 = b.name("mask_int32")
-		}
-		mhaIn[0] = ""
-		mhaIn = append(mhaIn, *mask32)
+		mhaIn = append(mhaIn, sh.maskInt32())
 	} else if _, ok := ix.maskWhere(bias); ok {
 		mhaIn = append(mhaIn, "", bias)
 	} else {

@@ -231,43 +231,74 @@ func TestFusedNeedsORT(t *testing.T) {
 	}
 }
 
-// TestLlamaFormsORT checks that the fused and int8 forms of the Llama
-// fixture stay right: no fusion pattern matches its RMSNorm, causal
-// grouped-query attention or SwiGLU, so the fused graph stays plain (no
-// contrib operator) and must still match the reference at the
-// full-precision tolerance; int8 quantizes its
-// linears (cosine >= 0.99 per token vector).
+// llamaFixtures are the Llama fixtures (2 layers each) with their
+// head_dim: "llama" (4 query heads over 2 key/value heads, head_dim 16)
+// takes the rotary inside GroupQueryAttention with packed QKV;
+// "llama-mqa" (4 query heads over 1, head_dim 8, biased projections)
+// takes RotaryEmbedding nodes before an unpacked GroupQueryAttention.
+var llamaFixtures = map[string]int{"llama": 16, "llama-mqa": 8}
+
+// TestLlamaFormsORT checks the fused and int8 forms of the Llama
+// fixtures: the fused graph has one GroupQueryAttention per layer,
+// SimplifiedLayerNormalization for the first RMSNorm and
+// SkipSimplifiedLayerNormalization for the others (no Softmax or Sqrt
+// left), and matches the transformers reference at the full-precision
+// tolerance on the right-padded batch of inputs of lengths 3, 11 and 30;
+// int8 (on the plain and on the fused graph) quantizes every linear
+// (cosine >= 0.99 per token vector).
 func TestLlamaFormsORT(t *testing.T) {
 	requireORT(t)
-	r := loadReference(t, "llama")
-	t.Run("fused", func(t *testing.T) {
-		res := convertFixture(t, "llama", convert.Options{Graph: convert.GraphFused})
-		for op, n := range opCounts(t, res.ONNX) {
-			if strings.HasPrefix(op, "com.microsoft:") {
-				t.Errorf("fused llama graph has %d %s: a pattern of another architecture matched", n, op)
+	const layers = 2
+	for _, name := range sortedNames(llamaFixtures) {
+		hd := llamaFixtures[name]
+		r := loadReference(t, name)
+		// Linears per layer: q, k, v (packed into one with the rotary
+		// inside GroupQueryAttention), o, gate, up, down.
+		linears := 7 * layers
+		if hd%16 == 0 {
+			linears = 5 * layers
+		}
+		t.Run(name+"/fused", func(t *testing.T) {
+			res := convertFixture(t, name, convert.Options{Graph: convert.GraphFused})
+			c := opCounts(t, res.ONNX)
+			rotary := 0
+			if hd%16 != 0 {
+				rotary = 2 * layers
 			}
+			if c["com.microsoft:GroupQueryAttention"] != layers || c[":SimplifiedLayerNormalization"] != 1 ||
+				c["com.microsoft:SkipSimplifiedLayerNormalization"] != 2*layers || c["com.microsoft:RotaryEmbedding"] != rotary ||
+				c[":MatMul"] != linears || c[":Softmax"] != 0 || c[":Sqrt"] != 0 {
+				t.Errorf("fused llama graph ops: %v", c)
+			}
+			enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer enc.Close()
+			compare(t, r, enc)
+		})
+		for _, form := range []string{convert.GraphPlain, convert.GraphFused} {
+			t.Run(name+"/"+form+"-int8", func(t *testing.T) {
+				res := convertFixture(t, name, convert.Options{Graph: form, Quantize: convert.QuantInt8})
+				// What stays MatMul: the attention products of the plain graph.
+				want, products := 7*layers, 2*layers
+				if form == convert.GraphFused {
+					want, products = linears, 0
+				}
+				if c := opCounts(t, res.ONNX); c["com.microsoft:DynamicQuantizeMatMul"] != want || c[":MatMul"] != products {
+					t.Errorf("int8 graph ops: %v (want %d DynamicQuantizeMatMul)", c, want)
+				}
+				enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer enc.Close()
+				minc, mean := cosines(t, r, enc)
+				t.Logf("llama %s int8: cosine to fp32 reference min %.5f mean %.5f", form, minc, mean)
+				if !(minc >= 0.99) {
+					t.Errorf("min cosine %.5f < 0.99", minc)
+				}
+			})
 		}
-		enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer enc.Close()
-		compare(t, r, enc)
-	})
-	t.Run("int8", func(t *testing.T) {
-		res := convertFixture(t, "llama", convert.Options{Quantize: convert.QuantInt8})
-		if c := opCounts(t, res.ONNX); c["com.microsoft:DynamicQuantizeMatMul"] != 2*7 {
-			t.Errorf("int8 graph ops: %v (want 14 DynamicQuantizeMatMul: 7 linears in each of 2 layers)", c)
-		}
-		enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer enc.Close()
-		minc, mean := cosines(t, r, enc)
-		t.Logf("llama int8: cosine to fp32 reference min %.5f mean %.5f", minc, mean)
-		if !(minc >= 0.99) {
-			t.Errorf("min cosine %.5f < 0.99", minc)
-		}
-	})
+	}
 }
