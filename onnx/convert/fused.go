@@ -18,8 +18,9 @@ const (
 	// the CPU provider implements: EmbedLayerNormalization (BERT with
 	// token types), Attention, SkipLayerNormalization,
 	// BiasGelu/Gelu, FastGelu for the BERT family; RotaryEmbedding,
-	// MultiHeadAttention and Gelu for ModernBERT. Such a graph runs on
-	// ONNX Runtime only.
+	// MultiHeadAttention and Gelu for ModernBERT; GroupQueryAttention and
+	// (Skip)SimplifiedLayerNormalization for Llama (right-padded batches
+	// only, see fused_gqa.go). Such a graph runs on ONNX Runtime only.
 	GraphFused = "fused"
 )
 

@@ -7,8 +7,9 @@ import (
 // Llama (llama.go) fused as ONNX Runtime GenAI's model builder writes a
 // decoder for the CPU provider: GroupQueryAttention and RMSNorm as
 // SimplifiedLayerNormalization / SkipSimplifiedLayerNormalization. The
-// SwiGLU MLP stays as written (ONNX Runtime's own optimizer turns
-// x * Sigmoid(x) into QuickGelu at load).
+// SwiGLU MLP stays as written: the CPU provider has no fused SwiGLU for a
+// dense MLP, and ONNX Runtime's own optimizer (QuickGeluFusion) turns
+// x * Sigmoid(x) into QuickGelu at load.
 //
 // GroupQueryAttention (com.microsoft) is causal and takes the key/value
 // heads as they are (no repeat_kv). It reads each row's length from
@@ -20,11 +21,14 @@ import (
 // attention mask with holes or left padding is not expressible: the fused
 // Llama graph is only for right-padded batches.
 //
-// Rotary: inside the operator (do_rotary with [max_position_embeddings,
-// head_dim/2] cos/sin caches; the CPU kernel needs head_dim % 16 == 0),
-// with Q, K and V packed into one linear; else (head_dim % 8 == 0, which
-// the kernel needs anyway) by RotaryEmbedding nodes on q and k before an
-// unpacked GroupQueryAttention. Other head sizes keep the plain attention.
+// Q, K and V are packed into one linear (one GEMM; a Split gives
+// GroupQueryAttention its query, key and value) and the rotary is applied
+// by RotaryEmbedding nodes on q and k with [max_position_embeddings,
+// head_dim/2] cos/sin caches. GroupQueryAttention can also apply the
+// rotary itself (do_rotary, with packed QKV; the CPU kernel then needs
+// head_dim % 16 == 0), but that measured slower (bench/llamabench_results.txt).
+// The CPU kernel needs head_dim % 8 == 0: other head sizes keep the plain
+// attention.
 
 // causalBias matches maskBias(causalMask(ids, keyMask(attention_mask))):
 // Where(And(keyMask, LessOrEqual(Unsqueeze(pos, [0]), Unsqueeze(pos,
@@ -121,27 +125,24 @@ func (b *graph) fuseGQA(ix *index, sm *pb.NodeProto, sh *fuseShared, maxPos int)
 	if shape, ok := ix.ints(out.Input[1]); !ok || !equalInts(shape, 0, 0, nh*hd) {
 		return nil, nil
 	}
-	seqlens, total := sh.gqaLengths()
-	cosC, sinC := b.ropeCache(inv, maxPos)
-	attrs := []attr{aInt("num_heads", nh), aInt("kv_num_heads", nkv), aFloat("scale", scale)}
-	in := []string{xq, xk, xv, "", "", seqlens, total}
+	// The rotary as RotaryEmbedding nodes, not inside GroupQueryAttention
+	// (do_rotary): measured faster on ONNX Runtime's CPU provider
+	// (bench/llamabench_results.txt), and not limited to head_dim % 16 == 0.
 	var nodes []*pb.NodeProto
-	if hd%16 == 0 {
-		in = append(in, cosC, sinC)
-		attrs = append(attrs, aInt("do_rotary", 1), aInt("rotary_interleaved", 0))
-		if qkv, packed := b.packQKV(ix, xq, xk, xv); qkv != "" {
-			in[0], in[1], in[2] = qkv, "", ""
-			nodes = packed
-		}
-	} else {
-		pos := b.ints(0)
-		q, k := b.name("q_rot"), b.name("k_rot")
-		nodes = []*pb.NodeProto{
-			msNode("RotaryEmbedding", q, []string{xq, pos, cosC, sinC}, aInt("num_heads", nh), aInt("interleaved", 0)),
-			msNode("RotaryEmbedding", k, []string{xk, pos, cosC, sinC}, aInt("num_heads", nkv), aInt("interleaved", 0)),
-		}
-		in[0], in[1] = q, k
+	if qkv, packed := b.packQKV(ix, xq, xk, xv); qkv != "" {
+		xq, xk, xv = b.name("q"), b.name("k"), b.name("v")
+		split := &pb.NodeProto{OpType: "Split", Input: []string{qkv, b.ints(nh*hd, nkv*hd, nkv*hd)}, Output: []string{xq, xk, xv}, Name: xq, Attribute: []attr{aInt("axis", -1)}}
+		nodes = append(packed, split)
 	}
+	cosC, sinC := b.ropeCache(inv, maxPos)
+	pos := b.ints(0)
+	q, k := b.name("q_rot"), b.name("k_rot")
+	nodes = append(nodes,
+		msNode("RotaryEmbedding", q, []string{xq, pos, cosC, sinC}, aInt("num_heads", nh), aInt("interleaved", 0)),
+		msNode("RotaryEmbedding", k, []string{xk, pos, cosC, sinC}, aInt("num_heads", nkv), aInt("interleaved", 0)))
+	seqlens, total := sh.gqaLengths()
+	in := []string{q, k, xv, "", "", seqlens, total}
+	attrs := []attr{aInt("num_heads", nh), aInt("kv_num_heads", nkv), aFloat("scale", scale)}
 	gqa := msNode("GroupQueryAttention", out.Output[0], in, attrs...)
 	// present_key/value: the CPU kernel sizes its work by them.
 	gqa.Output = append(gqa.Output, b.name("present_key"), b.name("present_value"))
@@ -150,9 +151,8 @@ func (b *graph) fuseGQA(ix *index, sm *pb.NodeProto, sh *fuseShared, maxPos int)
 
 // packQKV packs the linears q, k and v of one input (all with a bias or
 // none) into one: MatMul(x, Concat(Wq^T, Wk^T, Wv^T)) (+ Concat of the
-// biases), GroupQueryAttention's packed query. The Concats of constants
-// are folded by ONNX Runtime at load. It returns "" when they are not
-// such linears.
+// biases). The Concats of constants are folded by ONNX Runtime at load.
+// It returns "" when they are not such linears.
 func (b *graph) packQKV(ix *index, q, k, v string) (string, []*pb.NodeProto) {
 	xq, wq, bq, ok1 := ix.linearOf(q)
 	xk, wk, bk, ok2 := ix.linearOf(k)

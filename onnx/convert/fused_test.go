@@ -231,43 +231,34 @@ func TestFusedNeedsORT(t *testing.T) {
 	}
 }
 
-// llamaFixtures are the Llama fixtures (2 layers each) with their
-// head_dim: "llama" (4 query heads over 2 key/value heads, head_dim 16)
-// takes the rotary inside GroupQueryAttention with packed QKV;
-// "llama-mqa" (4 query heads over 1, head_dim 8, biased projections)
-// takes RotaryEmbedding nodes before an unpacked GroupQueryAttention.
-var llamaFixtures = map[string]int{"llama": 16, "llama-mqa": 8}
+// llamaFixtures are the Llama fixtures (2 layers each): "llama" (4
+// query heads over 2 key/value heads, head_dim 16) and "llama-mqa" (4
+// query heads over 1, head_dim 8, biased projections).
+var llamaFixtures = map[string]int{"llama": 2, "llama-mqa": 2}
 
 // TestLlamaFormsORT checks the fused and int8 forms of the Llama
-// fixtures: the fused graph has one GroupQueryAttention per layer,
+// fixtures: the fused graph has per layer one GroupQueryAttention fed by
+// one packed QKV linear, a Split and two RotaryEmbedding,
 // SimplifiedLayerNormalization for the first RMSNorm and
 // SkipSimplifiedLayerNormalization for the others (no Softmax or Sqrt
 // left), and matches the transformers reference at the full-precision
 // tolerance on the right-padded batch of inputs of lengths 3, 11 and 30;
-// int8 (on the plain and on the fused graph) quantizes every linear
-// (cosine >= 0.99 per token vector).
+// int8 (on the plain and on the fused graph) quantizes every linear, the
+// packed QKV included (cosine >= 0.99 per token vector).
 func TestLlamaFormsORT(t *testing.T) {
 	requireORT(t)
-	const layers = 2
 	for _, name := range sortedNames(llamaFixtures) {
-		hd := llamaFixtures[name]
+		layers := llamaFixtures[name]
 		r := loadReference(t, name)
-		// Linears per layer: q, k, v (packed into one with the rotary
-		// inside GroupQueryAttention), o, gate, up, down.
-		linears := 7 * layers
-		if hd%16 == 0 {
-			linears = 5 * layers
-		}
+		// Linears per layer: q, k, v (packed into one when fused), o,
+		// gate, up, down.
+		linears := 5 * layers
 		t.Run(name+"/fused", func(t *testing.T) {
 			res := convertFixture(t, name, convert.Options{Graph: convert.GraphFused})
 			c := opCounts(t, res.ONNX)
-			rotary := 0
-			if hd%16 != 0 {
-				rotary = 2 * layers
-			}
 			if c["com.microsoft:GroupQueryAttention"] != layers || c[":SimplifiedLayerNormalization"] != 1 ||
-				c["com.microsoft:SkipSimplifiedLayerNormalization"] != 2*layers || c["com.microsoft:RotaryEmbedding"] != rotary ||
-				c[":MatMul"] != linears || c[":Softmax"] != 0 || c[":Sqrt"] != 0 {
+				c["com.microsoft:SkipSimplifiedLayerNormalization"] != 2*layers || c["com.microsoft:RotaryEmbedding"] != 2*layers ||
+				c[":Split"] != layers || c[":MatMul"] != linears || c[":Softmax"] != 0 || c[":Sqrt"] != 0 {
 				t.Errorf("fused llama graph ops: %v", c)
 			}
 			enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
