@@ -4,7 +4,12 @@
 # (BERT-base like ruri-base, ModernBERT like ruri-v3-30m and ruri-v3-310m,
 # XLM-R base, a BERT-base cross-encoder like ruri-reranker-base), batch
 # 32 x 128 tokens and single 128-token requests, every ONNX graph on the
-# same ONNX Runtime (the reference venv's onnxruntime), all in one run:
+# same ONNX Runtime, all in one run. That ONNX Runtime is ORT_VERSION
+# (default 1.26.0, the release jretrieve installs and runs: its CPU kernels
+# differ from later ones, e.g. SkipLayerNormalization takes 4x longer in
+# 1.32), pip-installed into CACHE/ort-VERSION-site and put first on the
+# reference venv's path for the timing and quality steps; the export and
+# the ORT optimizer/quantizer anchors are made with the venv's onnxruntime.
 #   jr-plain        jretrieve convert (default graph)
 #   jr-fused        jretrieve convert --graph fused
 #   jr-plain-int8   jretrieve convert --quantize int8
@@ -24,7 +29,8 @@
 # graphs still run attention and norms in fp32, so their fraction of the
 # int8 peak understates the GEMMs' use of it).
 # The machine is shared: compare ratios within one run only.
-# Usage: [MODELS="bert-base ..."] [THREADS=1] [VARIANTS="jr-fused export-ortopt ..."] bench/fused.sh [cachedir]
+# Usage: [MODELS="bert-base ..."] [THREADS=1] [VARIANTS="jr-fused export-ortopt ..."] [ORT_VERSION=1.26.0]
+#        [PREP_ONLY=1] [FRESH=1] bench/fused.sh [cachedir]
 #   (default cache ~/.cache/jretrieve/bench-fused; default MODELS bert-base modernbert-30m)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +43,21 @@ ALL="jr-plain jr-fused jr-plain-int8 jr-fused-int8 export export-ortopt export-o
 VARIANTS=${VARIANTS:-$ALL}
 mkdir -p "$C"
 go build -o "$C/jretrieve" ./cmd/jretrieve
+ORT_VERSION=${ORT_VERSION:-1.26.0}
+site="$C/ort-$ORT_VERSION-site"
+[ -d "$site/onnxruntime" ] || $PY -m pip install -q --no-deps --target "$site" "onnxruntime==$ORT_VERSION" >&2
+[ -z "${FRESH:-}" ] || rm -rf "$C"/*-jr-*   # FRESH=1: reconvert (after converter changes)
 $PY bench/fused.py gen "$C" $MODELS
+for m in $MODELS; do
+  for g in plain fused; do
+    for q in none int8; do
+      [ -f "$C/$m-jr-$g-$q/model.onnx" ] || "$C/jretrieve" convert "$C/$m" --out "$C/$m-jr-$g-$q" --graph $g --quantize $q >&2
+    done
+  done
+  $PY bench/fused.py export "$C" $m 2>>"$C/export.log"
+done
+[ -z "${PREP_ONLY:-}" ] || exit 0
+export PYTHONPATH="$site${PYTHONPATH:+:$PYTHONPATH}"
 peak=$(bench/peak.sh "$THREADS")
 fp32peak=$(awk -v t="$THREADS" '$1=="fp32-fma" && $2==t {print $4}' <<<"$peak")
 int8peak=$(awk -v t="$THREADS" '$1=="int8-vnni" && $2==t {print $4}' <<<"$peak")
@@ -59,12 +79,6 @@ path() { # model variant -> the graph (or checkpoint dir for torch)
   esac
 }
 for m in $MODELS; do
-  for g in plain fused; do
-    for q in none int8; do
-      [ -f "$C/$m-jr-$g-$q/model.onnx" ] || "$C/jretrieve" convert "$C/$m" --out "$C/$m-jr-$g-$q" --graph $g --quantize $q >&2
-    done
-  done
-  $PY bench/fused.py export "$C" $m 2>>"$C/export.log"
   gflop=$($PY bench/fused.py flops $m)
   args=()
   for v in $VARIANTS; do args+=("$v=$(path $m $v)"); done
