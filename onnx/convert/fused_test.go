@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -291,5 +292,52 @@ func TestLlamaFormsORT(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestModernBertMLPUnsplit checks that ModernBertMLP's Wi is written as two
+// linears over its halves (rows [0, I) and [I, 2I)), with no copy of a
+// [B, S, 2I] output taken apart, that the int8 form quantizes both halves
+// (5 linears per layer: Wqkv, Wo, the two Wi halves, mlp.Wo), and that the
+// graph still matches transformers (the parity tests run the same fixture).
+func TestModernBertMLPUnsplit(t *testing.T) {
+	const layers, inter = 4, 48
+	cfg, err := os.ReadFile(filepath.Join("testdata", "modernbert", "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cfg), `"num_hidden_layers": 4`) || !strings.Contains(string(cfg), `"intermediate_size": 48`) {
+		t.Fatalf("modernbert fixture is not 4 layers x intermediate 48: %s", cfg)
+	}
+	res := convertFixture(t, "modernbert", convert.Options{})
+	raw, err := os.ReadFile(res.ONNX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m pb.ModelProto
+	if err := proto.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	inits := map[string][]int64{}
+	for _, in := range m.Graph.Initializer {
+		inits[strings.TrimPrefix(in.Name, "model.")] = in.Dims
+	}
+	for i := range layers {
+		w := "layers." + strconv.Itoa(i) + ".mlp.Wi.weight"
+		if _, ok := inits[w]; ok {
+			t.Errorf("%s is in the graph whole", w)
+		}
+		for _, r := range []string{"[0:48]", "[48:96]"} {
+			if d := inits[w+r]; len(d) != 2 || d[0] != inter {
+				t.Errorf("initializer %s%s: dims %v, want [%d, hidden]", w, r, d, inter)
+			}
+		}
+	}
+	if !t.Failed() && len(inits) == 0 {
+		t.Fatal("no initializers")
+	}
+	q := convertFixture(t, "modernbert", convert.Options{Quantize: convert.QuantInt8})
+	if n := opCounts(t, q.ONNX)["com.microsoft:DynamicQuantizeMatMul"]; n != 5*layers {
+		t.Errorf("int8 graph has %d DynamicQuantizeMatMul, want %d (5 linears x %d layers)", n, 5*layers, layers)
 	}
 }

@@ -162,11 +162,14 @@ func (b *graph) modernLayer(cfg modernConfig, x string, i int, bias, cos, sin st
 	k := b.applyRope(part(1), cos, sin, hd)
 	a := b.attention(q, k, part(2), bias, cfg.heads, hd)
 	x = b.add(x, b.linear(a, p+".attn.Wo", cfg.hidden, cfg.hidden, cfg.attnBias))
-	// ModernBertMLP: Wi -> (input, gate) -> Wo(act(input) * gate).
+	// ModernBertMLP: Wi -> (input, gate) -> Wo(act(input) * gate). The two
+	// halves of Wi's output (chunk(2, dim=-1)) are computed as two linears
+	// over Wi's first and second I rows: the same products, without
+	// copying a [B, S, 2I] result apart (a Split took 10-18% of the run
+	// time on ONNX Runtime's CPU provider).
 	m := b.layerNorm(x, p+".mlp_norm", cfg.hidden, cfg.eps, cfg.normBias)
-	wi := b.linear(m, p+".mlp.Wi", cfg.hidden, 2*cfg.intermediate, cfg.mlpBias)
-	in := b.slice(wi, b.ints(0), b.ints(int64(cfg.intermediate)), b.ints(-1))
-	gate := b.slice(wi, b.ints(int64(cfg.intermediate)), b.ints(int64(2*cfg.intermediate)), b.ints(-1))
+	in := b.linearRows(m, p+".mlp.Wi", cfg.hidden, 2*cfg.intermediate, 0, cfg.intermediate, cfg.mlpBias)
+	gate := b.linearRows(m, p+".mlp.Wi", cfg.hidden, 2*cfg.intermediate, cfg.intermediate, 2*cfg.intermediate, cfg.mlpBias)
 	g := b.mul(b.activation(in, cfg.act, "hidden_activation"), gate)
 	return b.add(x, b.linear(g, p+".mlp.Wo", cfg.intermediate, cfg.hidden, cfg.mlpBias))
 }

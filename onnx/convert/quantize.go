@@ -61,6 +61,9 @@ func (b *graph) linearWeight(ix *index, v string) (*Tensor, bool) {
 		return nil, false
 	}
 	t, ok := b.ckpt.Tensors[tr.Input[0]]
+	if !ok {
+		t, ok = b.views[tr.Input[0]]
+	}
 	if !ok || len(t.Shape) != 2 || ix.inits[tr.Input[0]] == nil {
 		return nil, false
 	}
