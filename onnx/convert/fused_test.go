@@ -298,7 +298,8 @@ func TestLlamaFormsORT(t *testing.T) {
 // TestModernBertMLPUnsplit checks that ModernBertMLP's Wi is written as two
 // linears over its halves (rows [0, I) and [I, 2I)), with no copy of a
 // [B, S, 2I] output taken apart, that the int8 form quantizes both halves
-// (5 linears per layer: Wqkv, Wo, the two Wi halves, mlp.Wo), and that the
+// (7 linears per layer: Wqkv as q, k and v, Wo, the two Wi halves,
+// mlp.Wo), and that the
 // graph still matches transformers (the parity tests run the same fixture).
 func TestModernBertMLPUnsplit(t *testing.T) {
 	const layers, inter = 4, 48
@@ -337,7 +338,7 @@ func TestModernBertMLPUnsplit(t *testing.T) {
 		t.Fatal("no initializers")
 	}
 	q := convertFixture(t, "modernbert", convert.Options{Quantize: convert.QuantInt8})
-	if n := opCounts(t, q.ONNX)["com.microsoft:DynamicQuantizeMatMul"]; n != 5*layers {
-		t.Errorf("int8 graph has %d DynamicQuantizeMatMul, want %d (5 linears x %d layers)", n, 5*layers, layers)
+	if n := opCounts(t, q.ONNX)["com.microsoft:DynamicQuantizeMatMul"]; n != 7*layers {
+		t.Errorf("int8 graph has %d DynamicQuantizeMatMul, want %d (7 linears x %d layers)", n, 7*layers, layers)
 	}
 }

@@ -152,10 +152,11 @@ func (b *graph) modernLayer(cfg modernConfig, x string, i int, bias, cos, sin st
 	if i > 0 { // layer 0's attn_norm is Identity
 		h = b.layerNorm(x, p+".attn_norm", cfg.hidden, cfg.eps, cfg.normBias)
 	}
-	// ModernBertAttention: Wqkv viewed as [B, S, 3, nh, hd].
-	qkv := b.linear(h, p+".attn.Wqkv", cfg.hidden, 3*cfg.hidden, cfg.attnBias)
+	// ModernBertAttention: Wqkv's output viewed as [B, S, 3, nh, hd], that
+	// is q, k and v from Wqkv's three blocks of H rows, computed as three
+	// linears (like the MLP's Wi below, no split copy).
 	part := func(j int) string {
-		s := b.slice(qkv, b.ints(int64(j*cfg.hidden)), b.ints(int64((j+1)*cfg.hidden)), b.ints(-1))
+		s := b.linearRows(h, p+".attn.Wqkv", cfg.hidden, 3*cfg.hidden, j*cfg.hidden, (j+1)*cfg.hidden, cfg.attnBias)
 		return b.heads(s, cfg.heads, hd)
 	}
 	q := b.applyRope(part(0), cos, sin, hd)
