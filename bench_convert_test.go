@@ -26,7 +26,8 @@ var convertedForms = []struct {
 
 // BenchmarkConverted embeds the sample's questions and candidates with
 // each graph form jretrieve's converter writes (issue 13) for the
-// committed sentence-transformers checkpoint fixture and every checkpoint
+// committed sentence-transformers checkpoint fixtures (ModernBERT, and the
+// Llama decoder with last-token pooling) and every checkpoint
 // directory in $JRETRIEVE_CHECKPOINTS (colon-separated), on ONNX Runtime.
 // Beside docs/s and nDCG@10/MRR@10 it reports min-cos and mean-cos: the
 // cosine of each candidate's vector to the plain fp32 graph's.
@@ -36,7 +37,7 @@ func BenchmarkConverted(b *testing.B) {
 	} else if be != "ort" {
 		b.Skip("the fused and int8 graphs need ONNX Runtime")
 	}
-	dirs := []string{filepath.Join("onnx", "convert", "testdata", "st-modernbert")}
+	dirs := []string{filepath.Join("onnx", "convert", "testdata", "st-modernbert"), filepath.Join("onnx", "convert", "testdata", "st-llama")}
 	for _, d := range strings.Split(os.Getenv("JRETRIEVE_CHECKPOINTS"), ":") {
 		if d != "" {
 			dirs = append(dirs, d)

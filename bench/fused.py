@@ -4,9 +4,15 @@ venv's), one thread, side by side with torch. Times are CPU seconds of the
 process (time.process_time): with one intra-op thread that is the work
 done, robust on a shared machine where wall time depends on the load.
 
-  python bench/fused.py gen CACHE           write CACHE/{bert-base,modernbert-30m}
+  python bench/fused.py gen CACHE [MODEL...]  write CACHE/MODEL (default: all)
   python bench/fused.py time CACHE MODEL    print one TSV line per variant
   python bench/fused.py quality CACHE MODEL name=path...   cosines to the first
+  python bench/fused.py flops MODEL         GFLOP of one 32 x 128 batch
+
+THREADS (default 1) sets ORT's intra-op threads and torch's threads. With
+one thread the times are process CPU seconds; with more they are wall
+seconds (CPU time would add the threads up), which the shared machine's
+load affects more: compare ratios within one run only.
 """
 import json
 import os
@@ -27,13 +33,56 @@ CONFIGS = {
                            max_position_embeddings=8192, global_attn_every_n_layers=3, local_attention=128,
                            global_rope_theta=160000.0, local_rope_theta=10000.0, pad_token_id=3,
                            bos_token_id=1, eos_token_id=2, cls_token_id=1, sep_token_id=2),
+    # cl-nagoya/ruri-v3-310m: ModernBERT 768 x 25 layers
+    "modernbert-310m": dict(architectures=["ModernBertModel"], model_type="modernbert", hidden_size=768,
+                            num_hidden_layers=25, num_attention_heads=12, intermediate_size=3072, vocab_size=102400,
+                            max_position_embeddings=8192, global_attn_every_n_layers=3, local_attention=128,
+                            global_rope_theta=160000.0, local_rope_theta=10000.0, pad_token_id=3,
+                            bos_token_id=1, eos_token_id=2, cls_token_id=1, sep_token_id=2),
+    # XLM-RoBERTa base (the multilingual-e5-base / bge-m3-base family the
+    # catalog's XLM-R models build on): 768 x 12, 250,002 pieces
+    "xlmr-base": dict(architectures=["XLMRobertaModel"], model_type="xlm-roberta", hidden_size=768,
+                      num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072, vocab_size=250002,
+                      max_position_embeddings=514, type_vocab_size=1, pad_token_id=1, bos_token_id=0,
+                      eos_token_id=2, hidden_act="gelu", layer_norm_eps=1e-5),
+    # cl-nagoya/ruri-reranker-base: a BERT-base cross-encoder, one logit
+    "bert-ce": dict(architectures=["BertForSequenceClassification"], model_type="bert", hidden_size=768,
+                    num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072, vocab_size=32768,
+                    max_position_embeddings=512, type_vocab_size=2, hidden_act="gelu", layer_norm_eps=1e-12,
+                    num_labels=1),
 }
 
+THREADS = int(os.environ.get("THREADS", "1"))
 
-def gen(cache):
+
+def is_ce(model):
+    return CONFIGS[model]["architectures"][0].endswith("ForSequenceClassification")
+
+
+def auto_class(model):
+    from transformers import AutoModel, AutoModelForSequenceClassification
+    return AutoModelForSequenceClassification if is_ce(model) else AutoModel
+
+
+def flops(model, batch=32, seq=128):
+    """Multiply-adds x 2 of one forward pass: every linear of every layer
+    (BERT/XLM-R: QKV and output 4H^2, MLP 2HI; ModernBERT: 4H^2 and the
+    gated MLP 3HI) over batch x seq tokens, plus the two attention
+    products (2 x 2 x S x H per token and layer, every layer full length:
+    at 128 tokens ModernBERT's 128-token local window covers the whole
+    sequence). Embeddings, norms and softmax are left out (< 1%)."""
+    c = CONFIGS[model]
+    h, i, n = c["hidden_size"], c["intermediate_size"], c["num_hidden_layers"]
+    lin = 4 * h * h + (3 * h * i if c["model_type"] == "modernbert" else 2 * h * i)
+    tokens = batch * seq
+    return n * (2 * tokens * lin + 4 * tokens * seq * h)
+
+
+def gen(cache, models):
     import torch
-    from transformers import AutoConfig, AutoModel
-    for name, cfg in CONFIGS.items():
+    from transformers import AutoConfig
+    for name in models or CONFIGS:
+        cfg = CONFIGS[name]
         out = os.path.join(cache, name)
         if os.path.exists(os.path.join(out, "model.safetensors")):
             continue
@@ -42,7 +91,7 @@ def gen(cache):
         c.architectures = cfg["architectures"]
         if name.startswith("modernbert"):
             c._attn_implementation = "eager"
-        m = AutoModel.from_config(c)
+        m = auto_class(name).from_config(c)
         m.eval()
         m.save_pretrained(out, safe_serialization=True)
 
@@ -51,9 +100,10 @@ def export(cache, model):
     """The anchors: torch.onnx.export as Optimum's exporter calls it
     (TorchScript exporter, opset 17, dynamic batch/sequence axes, eager
     attention), onnxruntime.transformers.optimizer on it, and ORT
-    quantize_dynamic of the optimized graph."""
+    quantize_dynamic of the optimized graph, and the fp16 conversion of
+    the optimized graph (float16 weights and activations, float32 inputs
+    and outputs) to measure whether the CPU provider runs it faster."""
     import torch
-    from transformers import AutoModel
     from onnxruntime.transformers import optimizer
     from onnxruntime.quantization import quantize_dynamic, QuantType
     src = os.path.join(cache, model)
@@ -62,23 +112,25 @@ def export(cache, model):
     plain = os.path.join(out, "model.onnx")
     cfg = CONFIGS[model]
     if not os.path.exists(plain):
-        m = AutoModel.from_pretrained(src, attn_implementation="eager")
+        m = auto_class(model).from_pretrained(src, attn_implementation="eager")
         m.eval()
         ids = torch.ones((2, 16), dtype=torch.int64)
         names = ["input_ids", "attention_mask"] + (["token_type_ids"] if cfg["model_type"] == "bert" else [])
         args = tuple([ids, torch.ones_like(ids)] + ([torch.zeros_like(ids)] if len(names) == 3 else []))
         axes = {n: {0: "batch_size", 1: "sequence_length"} for n in names}
-        axes["last_hidden_state"] = {0: "batch_size", 1: "sequence_length"}
+        oname = "logits" if is_ce(model) else "last_hidden_state"
+        axes[oname] = {0: "batch_size"} if is_ce(model) else {0: "batch_size", 1: "sequence_length"}
         class Wrap(torch.nn.Module):
             def __init__(self, m):
                 super().__init__()
                 self.m = m
 
             def forward(self, *xs):
-                return self.m(**dict(zip(names, xs))).last_hidden_state
+                o = self.m(**dict(zip(names, xs)))
+                return o.logits if is_ce(model) else o.last_hidden_state
 
         with torch.no_grad():
-            torch.onnx.export(Wrap(m), args, plain, input_names=names, output_names=["last_hidden_state"],
+            torch.onnx.export(Wrap(m), args, plain, input_names=names, output_names=[oname],
                               dynamic_axes=axes, opset_version=17, do_constant_folding=True, dynamo=False)
     opt = os.path.join(out, "optimized.onnx")
     if not os.path.exists(opt):
@@ -90,6 +142,12 @@ def export(cache, model):
     if not os.path.exists(q):
         import onnx as _onnx
         quantize_dynamic(opt, q, weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": _onnx.TensorProto.FLOAT})
+    f16 = os.path.join(out, "optimized-fp16.onnx")
+    if not os.path.exists(f16):
+        o = optimizer.optimize_model(opt, model_type="bert", num_heads=cfg["num_attention_heads"],
+                                     hidden_size=cfg["hidden_size"], opt_level=0)
+        o.convert_float_to_float16(keep_io_types=True)
+        o.save_model_to_file(f16)
 
 
 def inputs(batch, seq, vocab, rng):
@@ -100,7 +158,7 @@ def inputs(batch, seq, vocab, rng):
 def ort_runner(path):
     import onnxruntime as ort
     so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
+    so.intra_op_num_threads = THREADS
     so.inter_op_num_threads = 1
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
@@ -108,11 +166,10 @@ def ort_runner(path):
     return lambda feeds: s.run(None, {k: v for k, v in feeds.items() if k in names})
 
 
-def torch_runner(model_dir):
+def torch_runner(model, model_dir):
     import torch
-    from transformers import AutoModel
-    torch.set_num_threads(1)
-    m = AutoModel.from_pretrained(model_dir, attn_implementation="sdpa")
+    torch.set_num_threads(THREADS)
+    m = auto_class(model).from_pretrained(model_dir, attn_implementation="sdpa")
     m.eval()
 
     def run(feeds):
@@ -127,12 +184,13 @@ def time_interleaved(runners, feeds, reps):
     alike); returns each variant's median CPU seconds."""
     for r in runners.values():
         r(feeds)
+    clock = time.process_time if THREADS == 1 else time.perf_counter
     ts = {n: [] for n in runners}
     for _ in range(reps):
         for n, r in runners.items():
-            t = time.process_time()
+            t = clock()
             r(feeds)
-            ts[n].append(time.process_time() - t)
+            ts[n].append(clock() - t)
     return {n: statistics.median(v) for n, v in ts.items()}
 
 
@@ -158,6 +216,10 @@ def quality(model, variants):
         if ref is None:
             ref = out
             continue
+        if is_ce(model):
+            d = np.abs(ref[:, 0] - out[:, 0])
+            print(f"{model}\t{name}\tlogit max|diff| {d.max():.2e} mean {d.mean():.2e}\t(logits {ref[:, 0].min():.3f}..{ref[:, 0].max():.3f})", flush=True)
+            continue
         valid = mask.astype(bool)
         a, b = ref[valid], out[valid]
         cos = (a * b).sum(1) / np.sqrt((a * a).sum(1) * (b * b).sum(1))
@@ -169,7 +231,10 @@ def quality(model, variants):
 
 def main():
     if sys.argv[1] == "gen":
-        gen(sys.argv[2])
+        gen(sys.argv[2], sys.argv[3:])
+        return
+    if sys.argv[1] == "flops":
+        print(f"{flops(sys.argv[2]) / 1e9:.1f}")
         return
     if sys.argv[1] == "export":
         export(sys.argv[2], sys.argv[3])
@@ -189,7 +254,7 @@ def main():
     runners = {}
     for v in variants:
         name, path = v.split("=", 1)
-        runners[name] = torch_runner(path) if name == "torch" else ort_runner(path)
+        runners[name] = torch_runner(model, path) if name == "torch" else ort_runner(path)
     tb = time_interleaved(runners, feeds[0], int(os.environ.get("REPS_BATCH", "3")))
     ts = time_interleaved(runners, feeds[1], int(os.environ.get("REPS_SINGLE", "10")))
     for name in runners:

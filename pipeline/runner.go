@@ -19,6 +19,7 @@ import (
 	"github.com/jretrieve/jretrieve/datasets"
 	"github.com/jretrieve/jretrieve/eval"
 	"github.com/jretrieve/jretrieve/internal/atomicfile"
+	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/vecsim"
 )
 
@@ -140,6 +141,20 @@ type RunInfo struct {
 	// Cached reports that the run was loaded from Options.RunDir; its
 	// timings are those of the computation that wrote it.
 	Cached bool
+	// Tokens and PaddedTokens count what the run's neural encoders were
+	// sent: the real tokens and the batch cells including padding (summed
+	// over stages; zero when no encoder ran, e.g. BM25 or everything from
+	// the embedding cache).
+	Tokens, PaddedTokens int64
+}
+
+// PaddingWaste is the fraction of the encoders' batch cells that were
+// padding, 1 - Tokens/PaddedTokens, or -1 when no encoder ran.
+func (ri *RunInfo) PaddingWaste() float64 {
+	if ri.PaddedTokens <= 0 {
+		return -1
+	}
+	return 1 - float64(ri.Tokens)/float64(ri.PaddedTokens)
 }
 
 // EmbedCachedFraction is the fraction of the texts the run's embedders
@@ -230,21 +245,41 @@ type executor struct {
 	docTexts []string
 	// texts embedded and embedding-cache hits since the last stage began
 	texts, hits int
+	// the stage's model and its encoder counts when the stage began
+	stageModel *Model
+	stats0     onnx.Stats
+}
+
+// encoderStats returns what m's encoder has done so far: the embedder's
+// counts when it embeds, else the reranker's, if it keeps any.
+func encoderStats(m *Model) onnx.Stats {
+	var v any = m.Reranker
+	if m.Embedder != nil {
+		v = m.Embedder
+	}
+	if c, ok := v.(interface{ Stats() onnx.Stats }); ok {
+		return c.Stats()
+	}
+	return onnx.Stats{}
 }
 
 // since is the time elapsed since start on the executor's clock.
 func (x *executor) since(start time.Time) float64 { return x.opt.now().Sub(start).Seconds() }
 
-// startStage resets the embedding counters and returns the start time.
-func (x *executor) startStage() time.Time {
+// startStage resets the embedding counters, notes m's encoder counts and
+// returns the start time.
+func (x *executor) startStage(m *Model) time.Time {
 	x.texts, x.hits = 0, 0
+	x.stageModel, x.stats0 = m, encoderStats(m)
 	return x.opt.now()
 }
 
 // stage returns the RunInfo of a stage that began at start.
 func (x *executor) stage(start time.Time, r *eval.Run, docs int) *RunInfo {
 	secs := x.since(start)
-	return &RunInfo{Run: r, Seconds: secs, Docs: docs, Texts: x.texts, EmbedHits: x.hits, CostSeconds: stageCost(secs, x.texts, x.hits)}
+	st := encoderStats(x.stageModel)
+	return &RunInfo{Run: r, Seconds: secs, Docs: docs, Texts: x.texts, EmbedHits: x.hits, CostSeconds: stageCost(secs, x.texts, x.hits),
+		Tokens: st.Tokens - x.stats0.Tokens, PaddedTokens: st.PaddedTokens - x.stats0.PaddedTokens}
 }
 
 func (x *executor) close() {
@@ -269,16 +304,18 @@ func (x *executor) model(ctx context.Context, name string) (*Model, error) {
 
 // runKey is the identity of a cached run.
 type runKey struct {
-	Expression string  `json:"expression"`
-	Dataset    string  `json:"dataset"`
-	Data       string  `json:"data_sha256"`
-	Depth      int     `json:"depth,omitempty"`
-	Settings   string  `json:"settings,omitempty"`
-	Models     string  `json:"models,omitempty"`
-	Seconds    float64 `json:"seconds"`
-	Docs       int     `json:"docs"`
-	Texts      int     `json:"texts,omitempty"`
-	EmbedHits  int     `json:"embedding_cache_hits,omitempty"`
+	Expression   string  `json:"expression"`
+	Dataset      string  `json:"dataset"`
+	Data         string  `json:"data_sha256"`
+	Depth        int     `json:"depth,omitempty"`
+	Settings     string  `json:"settings,omitempty"`
+	Models       string  `json:"models,omitempty"`
+	Seconds      float64 `json:"seconds"`
+	Docs         int     `json:"docs"`
+	Texts        int     `json:"texts,omitempty"`
+	EmbedHits    int     `json:"embedding_cache_hits,omitempty"`
+	Tokens       int64   `json:"tokens,omitempty"`
+	PaddedTokens int64   `json:"padded_tokens,omitempty"`
 	// CostSeconds is absent in sidecars written before it existed: their
 	// throughput is unknown.
 	CostSeconds *float64 `json:"cost_seconds,omitempty"`
@@ -338,7 +375,8 @@ func (x *executor) loadCached(s *Spec) *RunInfo {
 	if k.CostSeconds != nil {
 		cost = *k.CostSeconds
 	}
-	return &RunInfo{Name: name, Run: r, Seconds: k.Seconds, Docs: k.Docs, Texts: k.Texts, EmbedHits: k.EmbedHits, CostSeconds: cost, Cached: true}
+	return &RunInfo{Name: name, Run: r, Seconds: k.Seconds, Docs: k.Docs, Texts: k.Texts, EmbedHits: k.EmbedHits, CostSeconds: cost, Cached: true,
+		Tokens: k.Tokens, PaddedTokens: k.PaddedTokens}
 }
 
 func (x *executor) depth() int {
@@ -361,7 +399,7 @@ func (x *executor) saveCached(ri *RunInfo, s *Spec) error {
 	}
 	b, _ := json.MarshalIndent(runKey{Expression: ri.Name, Dataset: x.task.Name(), Data: x.fingerprint,
 		Depth: x.depth(), Settings: x.opt.Settings, Models: modelStamps(s), Seconds: ri.Seconds, Docs: ri.Docs,
-		Texts: ri.Texts, EmbedHits: ri.EmbedHits, CostSeconds: &ri.CostSeconds}, "", "  ")
+		Texts: ri.Texts, EmbedHits: ri.EmbedHits, CostSeconds: &ri.CostSeconds, Tokens: ri.Tokens, PaddedTokens: ri.PaddedTokens}, "", "  ")
 	return atomicfile.WriteFile(metaPath, append(b, '\n'))
 }
 
@@ -417,6 +455,8 @@ func (x *executor) fuse(ctx context.Context, s *Spec) (*RunInfo, error) {
 		total.CostSeconds = addCost(total.CostSeconds, ri.CostSeconds)
 		total.Texts += ri.Texts
 		total.EmbedHits += ri.EmbedHits
+		total.Tokens += ri.Tokens
+		total.PaddedTokens += ri.PaddedTokens
 		// The inputs rank the same candidates: count them once.
 		total.Docs = max(total.Docs, ri.Docs)
 	}
@@ -444,7 +484,7 @@ func (x *executor) leaf(ctx context.Context, name string) (*RunInfo, error) {
 		return nil, err
 	}
 	queries := x.task.Queries()
-	start := x.startStage()
+	start := x.startStage(m)
 	if x.task.Rerank != nil {
 		if m.Index != nil {
 			return nil, fmt.Errorf("model %s retrieves from a collection; on the rerank dataset %s use bm25 (per-question Okapi) instead", name, x.task.Name())
@@ -771,7 +811,7 @@ func (x *executor) chain(ctx context.Context, s *Spec) (*RunInfo, error) {
 		}
 		rests[i] = rest
 	}
-	start := x.startStage()
+	start := x.startStage(m)
 	r, err := x.score(ctx, m, queries, cands)
 	if err != nil {
 		return nil, err
@@ -792,7 +832,8 @@ func (x *executor) chain(ctx context.Context, s *Spec) (*RunInfo, error) {
 	}
 	// The second stage reranks candidates the first already counted.
 	return &RunInfo{Run: r, Seconds: first.Seconds + st.Seconds, Docs: first.Docs, Texts: first.Texts + st.Texts,
-		EmbedHits: first.EmbedHits + st.EmbedHits, CostSeconds: addCost(first.CostSeconds, st.CostSeconds)}, nil
+		EmbedHits: first.EmbedHits + st.EmbedHits, CostSeconds: addCost(first.CostSeconds, st.CostSeconds),
+		Tokens: first.Tokens + st.Tokens, PaddedTokens: first.PaddedTokens + st.PaddedTokens}, nil
 }
 
 // textLookup returns a function giving the text of document id for query i.

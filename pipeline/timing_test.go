@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/rerank"
 )
 
@@ -146,5 +147,73 @@ func TestThroughputUncachedWork(t *testing.T) {
 	os.WriteFile(meta, b, 0o644)
 	if ri = exec(full, "", runDir, "emb")[0]; !ri.Cached || ri.DocsPerSecond() != 0 {
 		t.Errorf("legacy sidecar: %+v, %v docs/s; want cached with unknown throughput", ri, ri.DocsPerSecond())
+	}
+}
+
+// statsEmbedder is clockEmbedder with encoder counts: every text it
+// embeds is 3 real tokens in 4 batch cells.
+type statsEmbedder struct {
+	clockEmbedder
+	n *atomic.Int64
+}
+
+func (e statsEmbedder) EmbedDocuments(ctx context.Context, t []string) ([]float32, error) {
+	e.n.Add(int64(len(t)))
+	return e.clockEmbedder.EmbedDocuments(ctx, t)
+}
+func (e statsEmbedder) EmbedQueries(ctx context.Context, t []string) ([]float32, error) {
+	e.n.Add(int64(len(t)))
+	return e.clockEmbedder.EmbedQueries(ctx, t)
+}
+func (e statsEmbedder) Stats() onnx.Stats {
+	n := e.n.Load()
+	return onnx.Stats{Sequences: n, Tokens: 3 * n, PaddedTokens: 4 * n}
+}
+
+// TestPaddingWaste checks the encoder counts a run reports: the tokens and
+// batch cells its stage's encoder was sent (3 of 4 per text here, so
+// waste 0.25), none for BM25 or a fully embedding-cached run (-1), sums
+// over fusion inputs and chain stages, and kept by the run cache.
+func TestPaddingWaste(t *testing.T) {
+	ctx := context.Background()
+	c := &fakeClock{}
+	n := &atomic.Int64{}
+	base := clockOpener(c)
+	opener := OpenerFunc(func(ctx context.Context, name string) (*Model, error) {
+		if name == "semb" {
+			return &Model{Name: name, Identity: name, Embedder: statsEmbedder{clockEmbedder{c}, n}}, nil
+		}
+		return base.Open(ctx, name)
+	})
+	cache, runDir := t.TempDir(), t.TempDir()
+	exec := func(exprs ...string) []*RunInfo {
+		t.Helper()
+		infos, err := Execute(ctx, Task{Rerank: toyDataset()}, mustSpecs(t, exprs...), Options{Opener: opener, CacheDir: cache, RunDir: runDir, Workers: 2, now: c.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return infos
+	}
+	infos := exec("semb", "rrA", "combsum(semb,rrA)", "semb>rrA@2")
+	// 7 texts (3 queries, 4 distinct passages): 21 tokens in 28 cells.
+	if ri := infos[0]; ri.Tokens != 21 || ri.PaddedTokens != 28 || !near(ri.PaddingWaste(), 0.25) {
+		t.Errorf("semb: %d tokens in %d cells, waste %v; want 21 in 28, 0.25", ri.Tokens, ri.PaddedTokens, ri.PaddingWaste())
+	}
+	if ri := infos[1]; ri.PaddedTokens != 0 || ri.PaddingWaste() != -1 {
+		t.Errorf("rrA (no encoder counts): %d cells, waste %v; want 0 and -1", ri.PaddedTokens, ri.PaddingWaste())
+	}
+	for _, ri := range infos[2:] {
+		// semb's run is taken from the executor, so its counts are summed.
+		if ri.Tokens != 21 || ri.PaddedTokens != 28 {
+			t.Errorf("%s: %d tokens in %d cells; want semb's 21 in 28", ri.Name, ri.Tokens, ri.PaddedTokens)
+		}
+	}
+	// The run cache keeps the counts; the embedding cache means no encoder work.
+	if ri := exec("semb")[0]; !ri.Cached || ri.Tokens != 21 || ri.PaddedTokens != 28 {
+		t.Errorf("run-cached semb: %+v", ri)
+	}
+	os.RemoveAll(runDir)
+	if ri := exec("semb")[0]; ri.Cached || ri.EmbedHits != 7 || ri.PaddedTokens != 0 || ri.PaddingWaste() != -1 {
+		t.Errorf("embedding-cached semb: %+v, waste %v; want no encoder work (-1)", ri, ri.PaddingWaste())
 	}
 }

@@ -349,17 +349,23 @@ func writeReport(path string, rep *eval.Report, format string) error {
 // measured seconds, the throughput on uncached model work (empty when no
 // uncached work was timed: all embeddings came from the cache), whether the
 // run came from the run cache (its timings are then those of the run that
-// wrote it), the texts its embedders needed and the fraction of them taken
-// from the embedding cache.
+// wrote it), the texts its embedders needed, the fraction of them taken
+// from the embedding cache, and the padding waste: the fraction of the
+// batch cells its neural encoders were sent that were padding (empty when
+// no encoder ran).
 func writeTimings(path string, infos []*pipeline.RunInfo) error {
 	var b strings.Builder
-	b.WriteString("run\tpairs\tseconds\tdocs_per_second\trun_cached\tembedded_texts\tembedding_cache_fraction\n")
+	b.WriteString("run\tpairs\tseconds\tdocs_per_second\trun_cached\tembedded_texts\tembedding_cache_fraction\tpadding_waste\n")
 	for _, ri := range infos {
 		rate := ""
 		if r := ri.DocsPerSecond(); r > 0 {
 			rate = fmt.Sprintf("%.1f", r)
 		}
-		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%s\t%v\t%d\t%.3f\n", ri.Name, ri.Docs, ri.Seconds, rate, ri.Cached, ri.Texts, ri.EmbedCachedFraction())
+		waste := ""
+		if w := ri.PaddingWaste(); w >= 0 {
+			waste = fmt.Sprintf("%.3f", w)
+		}
+		fmt.Fprintf(&b, "%s\t%d\t%.3f\t%s\t%v\t%d\t%.3f\t%s\n", ri.Name, ri.Docs, ri.Seconds, rate, ri.Cached, ri.Texts, ri.EmbedCachedFraction(), waste)
 	}
 	return atomicfile.WriteFile(path, []byte(b.String()))
 }

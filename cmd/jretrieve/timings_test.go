@@ -55,6 +55,14 @@ func TestEvalTimings(t *testing.T) {
 	if m["run_cached"] != "false" || m["embedding_cache_fraction"] != "0.000" || m["docs_per_second"] == "" || m["embedded_texts"] == "0" {
 		t.Errorf("uncached embedder row %v", m)
 	}
+	// The embedder's batches pad (the sample's texts differ in length, and
+	// batches are sorted by characters, not tokens); BM25 runs no encoder.
+	if w, err := strconv.ParseFloat(m["padding_waste"], 64); err != nil || !(w > 0 && w < 0.5) {
+		t.Errorf("embedder padding_waste %q: want a fraction in (0, 0.5)", m["padding_waste"])
+	}
+	if w := first["bm25"]["padding_waste"]; w != "" {
+		t.Errorf("bm25 padding_waste %q, want empty (no encoder)", w)
+	}
 	rate := func(row map[string]string) float64 {
 		v, err := strconv.ParseFloat(row["docs_per_second"], 64)
 		if err != nil {
@@ -74,7 +82,7 @@ func TestEvalTimings(t *testing.T) {
 	// cache hit, so no model work was timed.
 	second, stderr := run("out2")
 	m = second[model]
-	if m["run_cached"] != "false" || m["embedding_cache_fraction"] != "1.000" || m["docs_per_second"] != "" {
+	if m["run_cached"] != "false" || m["embedding_cache_fraction"] != "1.000" || m["docs_per_second"] != "" || m["padding_waste"] != "" {
 		t.Errorf("embedding-cached row %v; want fraction 1.000 and no throughput", m)
 	}
 	if !strings.Contains(stderr, "note: no uncached model work was timed for "+model) {

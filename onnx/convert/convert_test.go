@@ -17,7 +17,7 @@ import (
 
 // fixtures are the checkpoints written by
 // scripts/reference/convert_reference.py with their transformers outputs.
-var fixtures = []string{"bert", "bert-cls", "distilbert", "distilbert-cls", "xlmr", "xlmr-cls", "colbert", "luke", "modernbert", "modernbert-cls", "llama"}
+var fixtures = []string{"bert", "bert-cls", "distilbert", "distilbert-cls", "xlmr", "xlmr-cls", "colbert", "luke", "modernbert", "modernbert-cls", "llama", "llama-mqa"}
 
 type reference struct {
 	Class      string `json:"class"`

@@ -39,14 +39,26 @@
 // [batch, sequence, hidden] or logits [batch, labels].
 //
 // Options.Graph = GraphFused and Options.Quantize = QuantInt8 rewrite the
-// built graph (fused.go, fused_rotary.go, quantize.go): strict pattern
-// matches of the subgraphs the layers write are replaced by ONNX Runtime
-// contrib operators (domain com.microsoft) — EmbedLayerNormalization, Attention,
-// SkipLayerNormalization, BiasGelu/Gelu/FastGelu; RotaryEmbedding and
-// MultiHeadAttention for ModernBERT — and linears by DynamicQuantizeMatMul
-// with int8 weights quantized per output channel (QAttention for a fused
-// Attention). Such graphs run on ONNX Runtime only; anything not matched
-// stays plain.
+// built graph (fused.go, fused_rotary.go, fused_gqa.go, quantize.go):
+// strict pattern matches of the subgraphs the layers write are replaced by
+// ONNX Runtime contrib operators (domain com.microsoft) —
+// EmbedLayerNormalization, Attention, SkipLayerNormalization,
+// BiasGelu/Gelu/FastGelu; RotaryEmbedding and MultiHeadAttention for
+// ModernBERT; for Llama GroupQueryAttention (causal, key/value heads not
+// repeated, after one packed QKV linear, a Split and RotaryEmbedding on q
+// and k; plain attention when head_dim is not a multiple of 8, which the
+// CPU kernel needs) and SimplifiedLayerNormalization /
+// SkipSimplifiedLayerNormalization for RMSNorm — and linears by
+// DynamicQuantizeMatMul with int8 weights quantized per output channel
+// (the packed QKV too; QAttention for a fused Attention). Such graphs run
+// on ONNX Runtime only; anything not matched stays plain.
+// GroupQueryAttention takes each row's length from the attention mask
+// (seqlens_k = its sum - 1), so the fused Llama graph is exact for
+// right-padded batches (what jretrieve feeds: non-pad positions equal
+// their unpadded values, pad positions are unspecified) but not for masks
+// with holes or left padding, which the plain graph handles; its rotary
+// caches cover max_position_embeddings positions, a longer input is an
+// ONNX Runtime error.
 //
 // Weights: fp32 tensors of safetensors files stay where they are: the
 // initializers are ONNX external data pointing at their offsets in the

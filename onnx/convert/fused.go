@@ -18,8 +18,9 @@ const (
 	// the CPU provider implements: EmbedLayerNormalization (BERT with
 	// token types), Attention, SkipLayerNormalization,
 	// BiasGelu/Gelu, FastGelu for the BERT family; RotaryEmbedding,
-	// MultiHeadAttention and Gelu for ModernBERT. Such a graph runs on
-	// ONNX Runtime only.
+	// MultiHeadAttention and Gelu for ModernBERT; GroupQueryAttention and
+	// (Skip)SimplifiedLayerNormalization for Llama (right-padded batches
+	// only, see fused_gqa.go). Such a graph runs on ONNX Runtime only.
 	GraphFused = "fused"
 )
 
@@ -170,6 +171,27 @@ func attrFloat(n *pb.NodeProto, name string) (float32, bool) {
 	return 0, false
 }
 
+func attrInt(n *pb.NodeProto, name string, def int64) int64 {
+	for _, a := range n.Attribute {
+		if a.Name == name {
+			return a.I
+		}
+	}
+	return def
+}
+
+func equalF32(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
 func equalInts(a []int64, b ...int64) bool {
 	if len(a) != len(b) {
 		return false
@@ -214,25 +236,74 @@ func msNode(opType, out string, inputs []string, attrs ...attr) *pb.NodeProto {
 	return &pb.NodeProto{OpType: opType, Domain: msDomain, Input: inputs, Output: []string{out}, Name: out + "_" + opType, Attribute: attrs}
 }
 
-// fuse replaces the attention, residual+LayerNorm and GELU subgraphs the
-// layers write with their ONNX Runtime contrib operators. Each fused node
-// takes the place of the last node of its pattern, writing the same value
-// name, so consumers are unchanged; the pattern's other nodes die and are
-// pruned. Patterns are matched strictly (constants included): anything that
-// does not match stays plain.
+// fuseShared holds the values that several fused nodes take, computed
+// once by nodes placed at the top of the fused graph.
+type fuseShared struct {
+	b      *graph
+	nodes  []*pb.NodeProto
+	mask32 string
+	// seqlensK and totalLen are GroupQueryAttention's length inputs.
+	seqlensK, totalLen string
+}
+
+// plainNode is a default-domain node writing output out.
+func plainNode(opType, out string, inputs []string, attrs ...attr) *pb.NodeProto {
+	return &pb.NodeProto{OpType: opType, Input: inputs, Output: []string{out}, Name: out, Attribute: attrs}
+}
+
+// maskInt32 is attention_mask cast to int32 (Attention's mask_index,
+// MultiHeadAttention's key_padding_mask).
+func (s *fuseShared) maskInt32() string {
+	if s.mask32 == "" {
+		s.mask32 = s.b.name("mask_int32")
+		s.nodes = append(s.nodes, plainNode("Cast", s.mask32, []string{"attention_mask"}, aInt("to", int64(pb.TensorProto_INT32))))
+	}
+	return s.mask32
+}
+
+// gqaLengths returns GroupQueryAttention's seqlens_k, int32 [B]: each
+// row's number of attention_mask ones minus one (its last position, as
+// the rows are right-padded), and total_sequence_length, int32 [1]: S.
+func (s *fuseShared) gqaLengths() (string, string) {
+	if s.seqlensK == "" {
+		b := s.b
+		sum, last := b.name("mask_length"), b.name("last_position")
+		s.seqlensK, s.totalLen = b.name("seqlens_k"), b.name("total_sequence_length")
+		shape, seq := b.name("mask_shape"), b.name("mask_seq")
+		i32 := aInt("to", int64(pb.TensorProto_INT32))
+		s.nodes = append(s.nodes,
+			plainNode("ReduceSum", sum, []string{"attention_mask", b.ints(1)}, aInt("keepdims", 0)),
+			plainNode("Sub", last, []string{sum, b.ints(1)}),
+			plainNode("Cast", s.seqlensK, []string{last}, i32),
+			plainNode("Shape", shape, []string{"attention_mask"}),
+			plainNode("Slice", seq, []string{shape, b.ints(1), b.ints(2), b.ints(0)}),
+			plainNode("Cast", s.totalLen, []string{seq}, i32))
+	}
+	return s.seqlensK, s.totalLen
+}
+
+// fuse replaces the attention, residual+LayerNorm/RMSNorm and GELU
+// subgraphs the layers write with their ONNX Runtime contrib operators.
+// Each fused node takes the place of the last node of its pattern, writing
+// the same value name, so consumers are unchanged; the pattern's other
+// nodes die and are pruned. Patterns are matched strictly (constants
+// included): anything that does not match stays plain.
 func (b *graph) fuse(maxPos int) {
 	ix := b.index()
 	repl := map[*pb.NodeProto][]*pb.NodeProto{}
-	var mask32 string
+	sh := &fuseShared{b: b}
 	for _, n := range b.g.Node {
 		if n.Domain != "" {
 			continue
 		}
 		switch n.OpType {
 		case "Softmax":
-			end, nodes := b.fuseAttention(ix, n, &mask32)
+			end, nodes := b.fuseAttention(ix, n, sh)
 			if end == nil {
-				end, nodes = b.fuseRotaryAttention(ix, n, &mask32, maxPos)
+				end, nodes = b.fuseGQA(ix, n, sh, maxPos)
+			}
+			if end == nil {
+				end, nodes = b.fuseRotaryAttention(ix, n, sh, maxPos)
 			}
 			if end != nil {
 				repl[end] = nodes
@@ -249,13 +320,15 @@ func (b *graph) fuse(maxPos int) {
 		case "Mul":
 			if nn := fuseGelu(ix, n); nn != nil {
 				repl[n] = []*pb.NodeProto{nn}
+			} else if nn, add := b.fuseRMSNorm(ix, n); nn != nil {
+				repl[n] = []*pb.NodeProto{nn}
+				if add != nil {
+					repl[add] = nil // h is now SkipSimplifiedLayerNormalization's output
+				}
 			}
 		}
 	}
-	var nodes []*pb.NodeProto
-	if mask32 != "" {
-		nodes = append(nodes, &pb.NodeProto{OpType: "Cast", Input: []string{"attention_mask"}, Output: []string{mask32}, Name: mask32, Attribute: []attr{aInt("to", int64(pb.TensorProto_INT32))}})
-	}
+	nodes := sh.nodes
 	for _, n := range b.g.Node {
 		if r, ok := repl[n]; ok {
 			nodes = append(nodes, r...)
@@ -359,18 +432,37 @@ func fuseSkipLayerNorm(ix *index, n *pb.NodeProto) *pb.NodeProto {
 
 // fusePreSkipLayerNorm matches the pre-LayerNorm residual of ModernBERT:
 // h = Add(x, y); LayerNorm(h) with h also feeding later nodes (the next
-// residual), x and y both [B, S, H] values (produced by a linear, a
-// residual Add or a LayerNorm). It becomes SkipLayerNormalization(x, y,
-// gamma[, beta]) writing the normalized value and h (its fourth output,
-// input_skip_bias_sum); the Add dies. Every other consumer of h must come
-// after the LayerNorm, where h is now computed.
+// residual). It becomes SkipLayerNormalization(x, y, gamma[, beta])
+// writing the normalized value and h (its fourth output,
+// input_skip_bias_sum); the Add dies.
 func (b *graph) fusePreSkipLayerNorm(ix *index, n *pb.NodeProto) (*pb.NodeProto, *pb.NodeProto) {
 	if len(n.Input) < 2 || axisOf(n) != -1 {
 		return nil, nil
 	}
-	add := ix.node(n.Input[0], "Add")
+	add, x, y, _ := b.residualSum(ix, n.Input[0], n, nil, false)
 	if add == nil {
 		return nil, nil
+	}
+	eps, _ := attrFloat(n, "epsilon")
+	in := []string{x, y, n.Input[1]}
+	if len(n.Input) > 2 {
+		in = append(in, n.Input[2])
+	}
+	nn := msNode("SkipLayerNormalization", n.Output[0], in, aFloat("epsilon", eps))
+	nn.Output = []string{n.Output[0], "", "", add.Output[0]}
+	return nn, add
+}
+
+// residualSum matches the residual h = Add(x, y) that the norm pattern
+// ending at node end (its other nodes in inner) normalizes, x and y both
+// [B, S, H] values (produced by a linear, a residual Add or a norm; with
+// rms, also an embedding Gather or a linear's bias Add, whose bias is
+// returned apart). Every other consumer of h must come after end, where
+// the skip norm will compute it, and h must not be a graph output.
+func (b *graph) residualSum(ix *index, h string, end *pb.NodeProto, inner map[*pb.NodeProto]bool, rms bool) (add *pb.NodeProto, x, y, bias string) {
+	add = ix.node(h, "Add")
+	if add == nil {
+		return nil, "", "", ""
 	}
 	full := func(v string) bool {
 		p := ix.prod[v]
@@ -380,44 +472,48 @@ func (b *graph) fusePreSkipLayerNorm(ix *index, n *pb.NodeProto) (*pb.NodeProto,
 		switch p.Domain + ":" + p.OpType {
 		case ":MatMul", ":Add", ":LayerNormalization", msDomain + ":SkipLayerNormalization", msDomain + ":DynamicQuantizeMatMul":
 			return true
+		case ":Gather":
+			return rms && ix.inits[p.Input[0]] != nil
 		}
 		return false
 	}
-	if !full(add.Input[0]) || !full(add.Input[1]) {
-		return nil, nil
-	}
-	// A residual Add operand must itself be a residual (not the bias Add
-	// of a linear, whose operand is a constant).
-	for _, in := range add.Input {
-		if p := ix.node(in, "Add"); p != nil && (ix.inits[p.Input[0]] != nil || ix.inits[p.Input[1]] != nil) {
-			return nil, nil
+	in := []string{add.Input[0], add.Input[1]}
+	for i, v := range in {
+		if !full(v) {
+			return nil, "", "", ""
+		}
+		// A residual Add operand must itself be a residual, not the bias
+		// Add of a linear (whose operand is a constant), unless the bias
+		// can go to the skip norm's bias input.
+		if p := ix.node(v, "Add"); p != nil && (ix.inits[p.Input[0]] != nil || ix.inits[p.Input[1]] != nil) {
+			yy, bb, ok := ix.biasAdd(v)
+			if !rms || !ok || bias != "" || ix.node(yy, "MatMul") == nil {
+				return nil, "", "", ""
+			}
+			in[i], bias = yy, bb
 		}
 	}
-	seenLN := false
+	seenEnd := false
 	for _, m := range b.g.Node {
-		if m == n {
-			seenLN = true
+		if m == end {
+			seenEnd = true
 			continue
 		}
-		for _, in := range m.Input {
-			if in == add.Output[0] && !seenLN && m != n {
-				return nil, nil
+		if seenEnd || inner[m] {
+			continue
+		}
+		for _, v := range m.Input {
+			if v == h {
+				return nil, "", "", ""
 			}
 		}
 	}
 	for _, o := range b.g.Output {
-		if o.Name == add.Output[0] {
-			return nil, nil
+		if o.Name == h {
+			return nil, "", "", ""
 		}
 	}
-	eps, _ := attrFloat(n, "epsilon")
-	in := []string{add.Input[0], add.Input[1], n.Input[1]}
-	if len(n.Input) > 2 {
-		in = append(in, n.Input[2])
-	}
-	nn := msNode("SkipLayerNormalization", n.Output[0], in, aFloat("epsilon", eps))
-	nn.Output = []string{n.Output[0], "", "", add.Output[0]}
-	return nn, add
+	return add, in[0], in[1], bias
 }
 
 // fuseEmbedLayerNorm matches BertEmbeddings with token types:
@@ -468,35 +564,55 @@ func axisOf(n *pb.NodeProto) int64 {
 	return -1
 }
 
-// projection matches a head split of linear(x): Transpose(Reshape(
-// Add(MatMul(x, Transpose(W)), bias), [0, 0, nh, hd]), perm 0,2,1,3) and
-// returns x, the transposed weight value, bias and nh.
-func (ix *index) projection(v string) (x, wt, bias string, nh int64, ok bool) {
-	tr := ix.node(v, "Transpose")
-	if tr == nil || !equalInts(attrInts(tr, "perm"), 0, 2, 1, 3) {
-		return
-	}
-	rs := ix.node(tr.Input[0], "Reshape")
-	if rs == nil {
-		return
-	}
-	shape, sok := ix.ints(rs.Input[1])
-	if !sok || len(shape) != 4 || shape[0] != 0 || shape[1] != 0 {
-		return
-	}
-	y, bias, bok := ix.biasAdd(rs.Input[0])
-	if !bok {
-		return
+// linearOf matches v = linear(x): MatMul(x, Transpose(W, perm 1,0)) with W
+// an initializer, optionally followed by a bias Add, and returns x, the
+// transposed weight value and the bias ("" without one).
+func (ix *index) linearOf(v string) (x, wt, bias string, ok bool) {
+	y := v
+	if yy, bb, bok := ix.biasAdd(v); bok {
+		y, bias = yy, bb
 	}
 	mm := ix.node(y, "MatMul")
 	if mm == nil {
-		return
+		return "", "", "", false
 	}
 	wtn := ix.node(mm.Input[1], "Transpose")
 	if wtn == nil || ix.inits[wtn.Input[0]] == nil || !equalInts(attrInts(wtn, "perm"), 1, 0) {
+		return "", "", "", false
+	}
+	return mm.Input[0], mm.Input[1], bias, true
+}
+
+// headSplit matches heads(x) = Transpose(Reshape(x, [0, 0, nh, hd]),
+// perm 0,2,1,3) and returns x, nh and hd.
+func (ix *index) headSplit(v string) (x string, nh, hd int64, ok bool) {
+	tr := ix.node(v, "Transpose")
+	if tr == nil || !equalInts(attrInts(tr, "perm"), 0, 2, 1, 3) {
+		return "", 0, 0, false
+	}
+	rs := ix.node(tr.Input[0], "Reshape")
+	if rs == nil {
+		return "", 0, 0, false
+	}
+	shape, sok := ix.ints(rs.Input[1])
+	if !sok || len(shape) != 4 || shape[0] != 0 || shape[1] != 0 {
+		return "", 0, 0, false
+	}
+	return rs.Input[0], shape[2], shape[3], true
+}
+
+// projection matches a head split of a biased linear(x) and returns x,
+// the transposed weight value, bias and nh.
+func (ix *index) projection(v string) (x, wt, bias string, nh int64, ok bool) {
+	y, nh, _, hok := ix.headSplit(v)
+	if !hok {
 		return
 	}
-	return mm.Input[0], mm.Input[1], bias, shape[2], true
+	x, wt, bias, ok = ix.linearOf(y)
+	if !ok || bias == "" {
+		return "", "", "", 0, false
+	}
+	return x, wt, bias, nh, true
 }
 
 // fuseAttention matches the layers' eager attention around Softmax sm,
@@ -505,7 +621,7 @@ func (ix *index) projection(v string) (x, wt, bias string, nh int64, ok bool) {
 // it: the packed QKV weight and bias (Concat of the per-projection
 // constants, folded by ONNX Runtime at load) and one Attention node with
 // the raw int32 attention mask as mask_index.
-func (b *graph) fuseAttention(ix *index, sm *pb.NodeProto, mask32 *string) (*pb.NodeProto, []*pb.NodeProto) {
+func (b *graph) fuseAttention(ix *index, sm *pb.NodeProto, sh *fuseShared) (*pb.NodeProto, []*pb.NodeProto) {
 	if axisOf(sm) != -1 {
 		return nil, nil
 	}
@@ -536,25 +652,28 @@ func (b *graph) fuseAttention(ix *index, sm *pb.NodeProto, mask32 *string) (*pb.
 	if !ok1 || !ok2 || !ok3 || xq != xk || xq != xv || nh != nhk || nh != nhv {
 		return nil, nil
 	}
-	if *mask32 == "" {
-		*mask32 = b.name("mask_int32")
-	}
 	w, bias := b.name("qkv_weight"), b.name("qkv_bias")
 	return out, []*pb.NodeProto{
 		{OpType: "Concat", Input: []string{wq, wk, wv}, Output: []string{w}, Name: w, Attribute: []attr{aInt("axis", 1)}},
 		{OpType: "Concat", Input: []string{bq, bk, bv}, Output: []string{bias}, Name: bias, Attribute: []attr{aInt("axis", 0)}},
-		msNode("Attention", out.Output[0], []string{xq, w, bias, *mask32}, aInt("num_heads", nh), aFloat("scale", scale)),
+		msNode("Attention", out.Output[0], []string{xq, w, bias, sh.maskInt32()}, aInt("num_heads", nh), aFloat("scale", scale)),
 	}
 }
 
-// paddingBias matches maskBias(keyMask(attention_mask)):
-// Where(Unsqueeze(Greater(attention_mask, 0), [1, 2]), 0, min).
-func (ix *index) paddingBias(v string) bool {
+// maskWhere matches maskBias(allowed) = Where(allowed, 0, min) and
+// returns allowed.
+func (ix *index) maskWhere(v string) (string, bool) {
 	w := ix.node(v, "Where")
 	if w == nil || !ix.isScalar(w.Input[1], 0) || !ix.isScalar(w.Input[2], minFloat) {
-		return false
+		return "", false
 	}
-	u := ix.node(w.Input[0], "Unsqueeze")
+	return w.Input[0], true
+}
+
+// keyMaskOf matches keyMask(attention_mask):
+// Unsqueeze(Greater(attention_mask, 0), [1, 2]).
+func (ix *index) keyMaskOf(v string) bool {
+	u := ix.node(v, "Unsqueeze")
 	if u == nil {
 		return false
 	}
@@ -567,6 +686,12 @@ func (ix *index) paddingBias(v string) bool {
 	}
 	zero, ok := ix.ints(g.Input[1])
 	return ok && equalInts(zero, 0)
+}
+
+// paddingBias matches maskBias(keyMask(attention_mask)).
+func (ix *index) paddingBias(v string) bool {
+	allowed, ok := ix.maskWhere(v)
+	return ok && ix.keyMaskOf(allowed)
 }
 
 // prune drops the nodes and initializers no graph output depends on.

@@ -43,16 +43,8 @@ func (ix *index) rotary(v string) (x string, nh int64, inv []float32, ok bool) {
 	if !iok || !sok || invC != invS {
 		return
 	}
-	tr := ix.node(xh, "Transpose")
-	if tr == nil || !equalInts(attrInts(tr, "perm"), 0, 2, 1, 3) {
-		return
-	}
-	r := ix.node(tr.Input[0], "Reshape")
-	if r == nil {
-		return
-	}
-	shape, shok := ix.ints(r.Input[1])
-	if !shok || len(shape) != 4 || shape[0] != 0 || shape[1] != 0 {
+	x, nh, _, hok := ix.headSplit(xh)
+	if !hok {
 		return
 	}
 	t := ix.inits[invC]
@@ -60,7 +52,7 @@ func (ix *index) rotary(v string) (x string, nh int64, inv []float32, ok bool) {
 	for i := range inv {
 		inv[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.RawData[4*i:]))
 	}
-	return r.Input[0], shape[2], inv, true
+	return x, nh, inv, true
 }
 
 // ropeTable matches Cos/Sin(Concat(freqs, freqs)), freqs = Mul(positions,
@@ -81,21 +73,8 @@ func (ix *index) ropeTable(v, op string) (string, bool) {
 	return m.Input[1], true
 }
 
-// headsOf matches heads(x) = Transpose(Reshape(x, [0, 0, nh, hd]), 0213).
-func (ix *index) headsOf(v string) (string, bool) {
-	tr := ix.node(v, "Transpose")
-	if tr == nil || !equalInts(attrInts(tr, "perm"), 0, 2, 1, 3) {
-		return "", false
-	}
-	r := ix.node(tr.Input[0], "Reshape")
-	if r == nil {
-		return "", false
-	}
-	return r.Input[0], true
-}
-
 // fuseRotaryAttention matches ModernBERT's attention around Softmax sm.
-func (b *graph) fuseRotaryAttention(ix *index, sm *pb.NodeProto, mask32 *string, maxPos int) (*pb.NodeProto, []*pb.NodeProto) {
+func (b *graph) fuseRotaryAttention(ix *index, sm *pb.NodeProto, sh *fuseShared, maxPos int) (*pb.NodeProto, []*pb.NodeProto) {
 	if axisOf(sm) != -1 {
 		return nil, nil
 	}
@@ -114,25 +93,16 @@ func (b *graph) fuseRotaryAttention(ix *index, sm *pb.NodeProto, mask32 *string,
 	}
 	xq, nh, inv, ok1 := ix.rotary(qk.Input[0])
 	xk, nhk, invk, ok2 := ix.rotary(kt.Input[0])
-	xv, ok3 := ix.headsOf(pv.Input[1])
-	if !ok1 || !ok2 || !ok3 || nh != nhk || len(inv) != len(invk) {
+	xv, _, _, ok3 := ix.headSplit(pv.Input[1])
+	if !ok1 || !ok2 || !ok3 || nh != nhk || !equalF32(inv, invk) {
 		return nil, nil
-	}
-	for i := range inv {
-		if inv[i] != invk[i] {
-			return nil, nil
-		}
 	}
 	// Mask: the padding bias becomes key_padding_mask; any other bias
 	// (the sliding window's, [B, 1, S, S]) is passed as attention_bias.
 	mhaIn := []string{"", xk, xv, ""}
 	if ix.paddingBias(bias) {
-		if *mask32 == "" {
-			*mask32 = b.name("mask_int32")
-		}
-		mhaIn[0] = ""
-		mhaIn = append(mhaIn, *mask32)
-	} else if w := ix.node(bias, "Where"); w != nil && ix.isScalar(w.Input[1], 0) && ix.isScalar(w.Input[2], minFloat) {
+		mhaIn = append(mhaIn, sh.maskInt32())
+	} else if _, ok := ix.maskWhere(bias); ok {
 		mhaIn = append(mhaIn, "", bias)
 	} else {
 		return nil, nil

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -231,43 +232,113 @@ func TestFusedNeedsORT(t *testing.T) {
 	}
 }
 
-// TestLlamaFormsORT checks that the fused and int8 forms of the Llama
-// fixture stay right: no fusion pattern matches its RMSNorm, causal
-// grouped-query attention or SwiGLU, so the fused graph stays plain (no
-// contrib operator) and must still match the reference at the
-// full-precision tolerance; int8 quantizes its
-// linears (cosine >= 0.99 per token vector).
+// llamaFixtures are the Llama fixtures (2 layers each): "llama" (4
+// query heads over 2 key/value heads, head_dim 16) and "llama-mqa" (4
+// query heads over 1, head_dim 8, biased projections).
+var llamaFixtures = map[string]int{"llama": 2, "llama-mqa": 2}
+
+// TestLlamaFormsORT checks the fused and int8 forms of the Llama
+// fixtures: the fused graph has per layer one GroupQueryAttention fed by
+// one packed QKV linear, a Split and two RotaryEmbedding,
+// SimplifiedLayerNormalization for the first RMSNorm and
+// SkipSimplifiedLayerNormalization for the others (no Softmax or Sqrt
+// left), and matches the transformers reference at the full-precision
+// tolerance on the right-padded batch of inputs of lengths 3, 11 and 30;
+// int8 (on the plain and on the fused graph) quantizes every linear, the
+// packed QKV included (cosine >= 0.99 per token vector).
 func TestLlamaFormsORT(t *testing.T) {
 	requireORT(t)
-	r := loadReference(t, "llama")
-	t.Run("fused", func(t *testing.T) {
-		res := convertFixture(t, "llama", convert.Options{Graph: convert.GraphFused})
-		for op, n := range opCounts(t, res.ONNX) {
-			if strings.HasPrefix(op, "com.microsoft:") {
-				t.Errorf("fused llama graph has %d %s: a pattern of another architecture matched", n, op)
+	for _, name := range sortedNames(llamaFixtures) {
+		layers := llamaFixtures[name]
+		r := loadReference(t, name)
+		// Linears per layer: q, k, v (packed into one when fused), o,
+		// gate, up, down.
+		linears := 5 * layers
+		t.Run(name+"/fused", func(t *testing.T) {
+			res := convertFixture(t, name, convert.Options{Graph: convert.GraphFused})
+			c := opCounts(t, res.ONNX)
+			if c["com.microsoft:GroupQueryAttention"] != layers || c[":SimplifiedLayerNormalization"] != 1 ||
+				c["com.microsoft:SkipSimplifiedLayerNormalization"] != 2*layers || c["com.microsoft:RotaryEmbedding"] != 2*layers ||
+				c[":Split"] != layers || c[":MatMul"] != linears || c[":Softmax"] != 0 || c[":Sqrt"] != 0 {
+				t.Errorf("fused llama graph ops: %v", c)
+			}
+			enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer enc.Close()
+			compare(t, r, enc)
+		})
+		for _, form := range []string{convert.GraphPlain, convert.GraphFused} {
+			t.Run(name+"/"+form+"-int8", func(t *testing.T) {
+				res := convertFixture(t, name, convert.Options{Graph: form, Quantize: convert.QuantInt8})
+				// What stays MatMul: the attention products of the plain graph.
+				want, products := 7*layers, 2*layers
+				if form == convert.GraphFused {
+					want, products = linears, 0
+				}
+				if c := opCounts(t, res.ONNX); c["com.microsoft:DynamicQuantizeMatMul"] != want || c[":MatMul"] != products {
+					t.Errorf("int8 graph ops: %v (want %d DynamicQuantizeMatMul)", c, want)
+				}
+				enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer enc.Close()
+				minc, mean := cosines(t, r, enc)
+				t.Logf("llama %s int8: cosine to fp32 reference min %.5f mean %.5f", form, minc, mean)
+				if !(minc >= 0.99) {
+					t.Errorf("min cosine %.5f < 0.99", minc)
+				}
+			})
+		}
+	}
+}
+
+// TestModernBertMLPUnsplit checks that ModernBertMLP's Wi is written as two
+// linears over its halves (rows [0, I) and [I, 2I)), with no copy of a
+// [B, S, 2I] output taken apart, that the int8 form quantizes both halves
+// (7 linears per layer: Wqkv as q, k and v, Wo, the two Wi halves,
+// mlp.Wo), and that the
+// graph still matches transformers (the parity tests run the same fixture).
+func TestModernBertMLPUnsplit(t *testing.T) {
+	const layers, inter = 4, 48
+	cfg, err := os.ReadFile(filepath.Join("testdata", "modernbert", "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cfg), `"num_hidden_layers": 4`) || !strings.Contains(string(cfg), `"intermediate_size": 48`) {
+		t.Fatalf("modernbert fixture is not 4 layers x intermediate 48: %s", cfg)
+	}
+	res := convertFixture(t, "modernbert", convert.Options{})
+	raw, err := os.ReadFile(res.ONNX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m pb.ModelProto
+	if err := proto.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	inits := map[string][]int64{}
+	for _, in := range m.Graph.Initializer {
+		inits[strings.TrimPrefix(in.Name, "model.")] = in.Dims
+	}
+	for i := range layers {
+		w := "layers." + strconv.Itoa(i) + ".mlp.Wi.weight"
+		if _, ok := inits[w]; ok {
+			t.Errorf("%s is in the graph whole", w)
+		}
+		for _, r := range []string{"[0:48]", "[48:96]"} {
+			if d := inits[w+r]; len(d) != 2 || d[0] != inter {
+				t.Errorf("initializer %s%s: dims %v, want [%d, hidden]", w, r, d, inter)
 			}
 		}
-		enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer enc.Close()
-		compare(t, r, enc)
-	})
-	t.Run("int8", func(t *testing.T) {
-		res := convertFixture(t, "llama", convert.Options{Quantize: convert.QuantInt8})
-		if c := opCounts(t, res.ONNX); c["com.microsoft:DynamicQuantizeMatMul"] != 2*7 {
-			t.Errorf("int8 graph ops: %v (want 14 DynamicQuantizeMatMul: 7 linears in each of 2 layers)", c)
-		}
-		enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer enc.Close()
-		minc, mean := cosines(t, r, enc)
-		t.Logf("llama int8: cosine to fp32 reference min %.5f mean %.5f", minc, mean)
-		if !(minc >= 0.99) {
-			t.Errorf("min cosine %.5f < 0.99", minc)
-		}
-	})
+	}
+	if !t.Failed() && len(inits) == 0 {
+		t.Fatal("no initializers")
+	}
+	q := convertFixture(t, "modernbert", convert.Options{Quantize: convert.QuantInt8})
+	if n := opCounts(t, q.ONNX)["com.microsoft:DynamicQuantizeMatMul"]; n != 7*layers {
+		t.Errorf("int8 graph has %d DynamicQuantizeMatMul, want %d (7 linears x %d layers)", n, 7*layers, layers)
+	}
 }

@@ -32,10 +32,13 @@ type graph struct {
 	// record, when set, makes weight() note each tensor's name and shape
 	// instead of reading a checkpoint (Shapes: a dry run of the build).
 	record map[string][]int
+	// views are the row ranges of checkpoint tensors that weightRows
+	// added as initializers of their own, by initializer name.
+	views map[string]*Tensor
 }
 
 func newGraph(name string, ckpt *Checkpoint, ext *externalData) *graph {
-	return &graph{g: &pb.GraphProto{Name: name}, ckpt: ckpt, ext: ext, used: map[string]bool{}, init: map[string]string{}}
+	return &graph{g: &pb.GraphProto{Name: name}, ckpt: ckpt, ext: ext, used: map[string]bool{}, init: map[string]string{}, views: map[string]*Tensor{}}
 }
 
 func (b *graph) fail(format string, args ...any) {
@@ -237,6 +240,68 @@ func (b *graph) weight(name string, shape ...int) string {
 	b.g.Initializer = append(b.g.Initializer, init)
 	b.init["w:"+name] = t.Name
 	return t.Name
+}
+
+// weightRows adds rows [r0, r1) of checkpoint tensor prefix+name (shape
+// [rows, ...], checked like weight's) as an initializer of its own, named
+// "TENSOR[r0:r1]". The rows are contiguous in the checkpoint, so the graph
+// can still point into the checkpoint file instead of copying them.
+func (b *graph) weightRows(name string, r0, r1 int, shape ...int) string {
+	if b.err != nil {
+		return ""
+	}
+	key := "w:" + name + "[" + itoa(r0) + ":" + itoa(r1) + "]"
+	if n, ok := b.init[key]; ok {
+		return n
+	}
+	if b.record != nil {
+		full := b.prefix + name
+		if len(shape) == 0 {
+			b.fail("tensor %s: no shape implied by the config", full)
+			return ""
+		}
+		b.record[full] = append([]int(nil), shape...)
+		b.used[full] = true
+		b.init[key] = full + key[len("w:")+len(name):]
+		return b.init[key]
+	}
+	t, ok := b.lookup(name)
+	if !ok {
+		b.fail("checkpoint has no tensor %s%s", b.prefix, name)
+		return ""
+	}
+	if !sameShape(t.Shape, shape) {
+		b.fail("tensor %s has shape %v, the config implies %v", t.Name, t.Shape, shape)
+		return ""
+	}
+	if r0 < 0 || r1 > shape[0] || r0 >= r1 {
+		b.fail("tensor %s: rows [%d:%d) out of range [0:%d)", t.Name, r0, r1, shape[0])
+		return ""
+	}
+	row := t.Elements() / shape[0]
+	v := *t
+	v.Name = t.Name + "[" + itoa(r0) + ":" + itoa(r1) + "]"
+	v.Shape = append([]int{r1 - r0}, t.Shape[1:]...)
+	es := int64(t.DType.size())
+	v.Offset = t.Offset + int64(r0*row)*es
+	v.Length = int64((r1-r0)*row) * es
+	if t.mem != nil {
+		v.mem = t.mem[r0*row : r1*row]
+	}
+	b.used[t.Name] = true
+	dims := make([]int64, len(v.Shape))
+	for i, d := range v.Shape {
+		dims[i] = int64(d)
+	}
+	init := &pb.TensorProto{Name: v.Name, DataType: int32(pb.TensorProto_FLOAT), Dims: dims}
+	if err := b.ext.putTensor(init, &v); err != nil {
+		b.fail("%w", err)
+		return ""
+	}
+	b.g.Initializer = append(b.g.Initializer, init)
+	b.views[v.Name] = &v
+	b.init[key] = v.Name
+	return v.Name
 }
 
 func sameShape(a, b []int) bool {

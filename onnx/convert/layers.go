@@ -22,6 +22,18 @@ func (b *graph) linear(x, name string, in, out int, bias bool) string {
 	return y
 }
 
+// linearRows is the part of linear name ([out, in]) that computes
+// outputs [o0, o1): x @ W[o0:o1]^T (+ b[o0:o1]), with the rows of W and b
+// as initializers of their own.
+func (b *graph) linearRows(x, name string, in, out, o0, o1 int, bias bool) string {
+	w := b.weightRows(name+".weight", o0, o1, out, in)
+	y := b.matmul(x, b.transpose(w, 1, 0))
+	if bias {
+		y = b.add(y, b.weightRows(name+".bias", o0, o1, out))
+	}
+	return y
+}
+
 // layerNorm is torch.nn.LayerNorm over the last axis.
 func (b *graph) layerNorm(x, name string, n int, eps float64, bias bool) string {
 	in := []string{x, b.weight(name+".weight", n)}

@@ -152,21 +152,25 @@ func (b *graph) modernLayer(cfg modernConfig, x string, i int, bias, cos, sin st
 	if i > 0 { // layer 0's attn_norm is Identity
 		h = b.layerNorm(x, p+".attn_norm", cfg.hidden, cfg.eps, cfg.normBias)
 	}
-	// ModernBertAttention: Wqkv viewed as [B, S, 3, nh, hd].
-	qkv := b.linear(h, p+".attn.Wqkv", cfg.hidden, 3*cfg.hidden, cfg.attnBias)
+	// ModernBertAttention: Wqkv's output viewed as [B, S, 3, nh, hd], that
+	// is q, k and v from Wqkv's three blocks of H rows, computed as three
+	// linears (like the MLP's Wi below, no split copy).
 	part := func(j int) string {
-		s := b.slice(qkv, b.ints(int64(j*cfg.hidden)), b.ints(int64((j+1)*cfg.hidden)), b.ints(-1))
+		s := b.linearRows(h, p+".attn.Wqkv", cfg.hidden, 3*cfg.hidden, j*cfg.hidden, (j+1)*cfg.hidden, cfg.attnBias)
 		return b.heads(s, cfg.heads, hd)
 	}
 	q := b.applyRope(part(0), cos, sin, hd)
 	k := b.applyRope(part(1), cos, sin, hd)
 	a := b.attention(q, k, part(2), bias, cfg.heads, hd)
 	x = b.add(x, b.linear(a, p+".attn.Wo", cfg.hidden, cfg.hidden, cfg.attnBias))
-	// ModernBertMLP: Wi -> (input, gate) -> Wo(act(input) * gate).
+	// ModernBertMLP: Wi -> (input, gate) -> Wo(act(input) * gate). The two
+	// halves of Wi's output (chunk(2, dim=-1)) are computed as two linears
+	// over Wi's first and second I rows: the same products, without
+	// copying a [B, S, 2I] result apart (a Split took 10-18% of the run
+	// time on ONNX Runtime's CPU provider).
 	m := b.layerNorm(x, p+".mlp_norm", cfg.hidden, cfg.eps, cfg.normBias)
-	wi := b.linear(m, p+".mlp.Wi", cfg.hidden, 2*cfg.intermediate, cfg.mlpBias)
-	in := b.slice(wi, b.ints(0), b.ints(int64(cfg.intermediate)), b.ints(-1))
-	gate := b.slice(wi, b.ints(int64(cfg.intermediate)), b.ints(int64(2*cfg.intermediate)), b.ints(-1))
+	in := b.linearRows(m, p+".mlp.Wi", cfg.hidden, 2*cfg.intermediate, 0, cfg.intermediate, cfg.mlpBias)
+	gate := b.linearRows(m, p+".mlp.Wi", cfg.hidden, 2*cfg.intermediate, cfg.intermediate, 2*cfg.intermediate, cfg.mlpBias)
 	g := b.mul(b.activation(in, cfg.act, "hidden_activation"), gate)
 	return b.add(x, b.linear(g, p+".mlp.Wo", cfg.intermediate, cfg.hidden, cfg.mlpBias))
 }

@@ -23,15 +23,16 @@ const (
 )
 
 // quantizeInt8 rewrites every linear (MatMul by a transposed checkpoint
-// weight) and every fused Attention into its dynamically quantized form.
+// weight, or by a Concat of them: a packed QKV) and every fused Attention
+// into its dynamically quantized form.
 func (b *graph) quantizeInt8() {
 	ix := b.index()
 	var nodes []*pb.NodeProto
 	for _, n := range b.g.Node {
 		switch {
 		case n.Domain == "" && n.OpType == "MatMul":
-			if w, ok := b.linearWeight(ix, n.Input[1]); ok {
-				q, scale := b.quantizeColumns([]*Tensor{w})
+			if ws, ok := b.linearWeights(ix, n.Input[1]); ok {
+				q, scale := b.quantizeColumns(ws)
 				if b.err != nil {
 					return
 				}
@@ -60,10 +61,34 @@ func (b *graph) linearWeight(ix *index, v string) (*Tensor, bool) {
 		return nil, false
 	}
 	t, ok := b.ckpt.Tensors[tr.Input[0]]
+	if !ok {
+		t, ok = b.views[tr.Input[0]]
+	}
 	if !ok || len(t.Shape) != 2 || ix.inits[tr.Input[0]] == nil {
 		return nil, false
 	}
 	return t, true
+}
+
+// linearWeights matches v = Transpose(W) (linearWeight) or a packed
+// Concat(Transpose(W1), Transpose(W2), ..., axis 1) and returns the Ws.
+func (b *graph) linearWeights(ix *index, v string) ([]*Tensor, bool) {
+	if w, ok := b.linearWeight(ix, v); ok {
+		return []*Tensor{w}, true
+	}
+	cat := ix.node(v, "Concat")
+	if cat == nil || attrInt(cat, "axis", 0) != 1 {
+		return nil, false
+	}
+	var ws []*Tensor
+	for _, in := range cat.Input {
+		w, ok := b.linearWeight(ix, in)
+		if !ok {
+			return nil, false
+		}
+		ws = append(ws, w)
+	}
+	return ws, true
 }
 
 // quantizeAttention turns Attention(x, Concat(Wq^T, Wk^T, Wv^T), bias,

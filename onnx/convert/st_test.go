@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/jretrieve/jretrieve/embed"
+	"github.com/jretrieve/jretrieve/onnx/convert"
+	"github.com/jretrieve/jretrieve/onnx/modeldir"
 )
 
 // TestSentenceTransformersPath runs the full jretrieve path on checkpoints
@@ -26,7 +28,9 @@ func TestSentenceTransformersPath(t *testing.T) {
 func testSentenceTransformersPath(t *testing.T, name string) {
 	backends := []string{"go"}
 	if hasORT() { // before JRETRIEVE_CACHE moves the library's default location
-		backends = append(backends, "ort")
+		// ort-fused: the fused graph form (GroupQueryAttention for
+		// st-llama's right-padded batches), converted beforehand.
+		backends = append(backends, "ort", "ort-fused")
 	}
 	t.Setenv("JRETRIEVE_CACHE", t.TempDir())
 	b, err := os.ReadFile(filepath.Join("testdata", name, "reference.json"))
@@ -46,7 +50,15 @@ func testSentenceTransformersPath(t *testing.T, name string) {
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
 			ctx := context.Background()
-			m, err := embed.Open(ctx, filepath.Join("testdata", name), embed.WithBackend(backend))
+			dir := filepath.Join("testdata", name)
+			if backend == "ort-fused" {
+				dir = t.TempDir()
+				if _, err := modeldir.ConvertInto(ctx, filepath.Join("testdata", name), dir, convert.Options{Graph: convert.GraphFused}); err != nil {
+					t.Fatal(err)
+				}
+				backend = "ort"
+			}
+			m, err := embed.Open(ctx, dir, embed.WithBackend(backend))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -160,6 +160,20 @@ FIXTURES = [
         "pad_token_id": 3, "pretraining_tp": 1, "rms_norm_eps": 1e-05, "rope_scaling": None,
         "rope_theta": 10000.0, "tie_word_embeddings": False, "use_cache": True,
         "vocab_size": VOCAB}),
+    # The same decoder with multi-query attention (4 query heads over ONE
+    # key/value head), head_dim 8 (not a multiple of 16: the fused graph
+    # takes RotaryEmbedding nodes instead of the rotary inside
+    # GroupQueryAttention) and biased attention projections
+    # (attention_bias, as Qwen2-style decoders have on q/k/v).
+    dict(name="llama-mqa", cls="LlamaModel", dtype="float32", shard=None, types=False, config={
+        "architectures": ["LlamaModel"], "model_type": "llama",
+        "attention_bias": True, "attention_dropout": 0.0, "bos_token_id": 1, "eos_token_id": 2,
+        "head_dim": 8, "hidden_act": "silu", "hidden_size": 32, "initializer_range": 0.02,
+        "intermediate_size": 48, "max_position_embeddings": 64, "mlp_bias": False,
+        "num_attention_heads": 4, "num_hidden_layers": 2, "num_key_value_heads": 1,
+        "pad_token_id": 3, "pretraining_tp": 1, "rms_norm_eps": 1e-06, "rope_scaling": None,
+        "rope_theta": 500000.0, "tie_word_embeddings": False, "use_cache": True,
+        "vocab_size": VOCAB}),
 ]
 
 LENGTHS = [3, 11, 30]
