@@ -189,7 +189,7 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 		}
 	}
 	b := newGraph(archName, ckpt, ext)
-	b.prefix = prefix
+	b.prefix, b.base = prefix, prefix
 	arch.build(b, cfg, arch.head)
 	extraOpsets := b.finishForm(opts, cfg.int("max_position_embeddings", 512))
 	if cfg.err != nil {

