@@ -27,7 +27,7 @@ func TestEvalQuantizedRunName(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("JRETRIEVE_CACHE", filepath.Join(dir, "cache"))
-	for _, q := range []string{"int8", "int4"} {
+	for _, q := range []string{"int8", "int4", "int8-block"} {
 		out, stderr, code := runCLI(t, "eval", "-q", "--no-plots", "--cache", "", "--limit", "2", "--model", model, "--quantize", q)
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", q, code, stderr)

@@ -26,7 +26,8 @@ type Options struct {
 	CopyWeights bool
 	// Graph is the graph form: GraphPlain ("" or "plain") or GraphFused.
 	Graph string
-	// Quantize is QuantNone ("" or "none") or QuantInt8.
+	// Quantize is QuantNone ("" or "none"), QuantInt8, QuantInt4 or
+	// QuantInt8Block.
 	Quantize string
 }
 

@@ -54,9 +54,9 @@ func (o Options) check() error {
 		return fmt.Errorf("convert: graph form %q is not supported (plain, fused)", o.Graph)
 	}
 	switch o.quantize() {
-	case QuantNone, QuantInt8, QuantInt4:
+	case QuantNone, QuantInt8, QuantInt4, QuantInt8Block:
 	default:
-		return fmt.Errorf("convert: quantization %q is not supported (none, int8, int4)", o.Quantize)
+		return fmt.Errorf("convert: quantization %q is not supported (none, int8, int4, int8-block)", o.Quantize)
 	}
 	return nil
 }

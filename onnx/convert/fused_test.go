@@ -203,7 +203,7 @@ func sortedNames(m map[string]int) []string {
 
 func TestFormOptions(t *testing.T) {
 	keys := map[string]bool{}
-	for _, o := range []convert.Options{{}, {Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}, {Graph: convert.GraphFused, Quantize: convert.QuantInt8}, {CopyWeights: true, Quantize: convert.QuantInt8}, {Quantize: convert.QuantInt4}, {Graph: convert.GraphFused, Quantize: convert.QuantInt4}} {
+	for _, o := range []convert.Options{{}, {Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}, {Graph: convert.GraphFused, Quantize: convert.QuantInt8}, {CopyWeights: true, Quantize: convert.QuantInt8}, {Quantize: convert.QuantInt4}, {Graph: convert.GraphFused, Quantize: convert.QuantInt4}, {Quantize: convert.QuantInt8Block}} {
 		if keys[o.Key()] {
 			t.Errorf("options %+v share key %q with another form", o, o.Key())
 		}
@@ -223,7 +223,7 @@ func TestFormOptions(t *testing.T) {
 // TestFusedNeedsORT: the pure-Go backend refuses fused, int8 and int4 graphs at
 // Open, naming ONNX Runtime, instead of failing at the first run.
 func TestFusedNeedsORT(t *testing.T) {
-	for _, o := range []convert.Options{{Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}, {Quantize: convert.QuantInt4}} {
+	for _, o := range []convert.Options{{Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}, {Quantize: convert.QuantInt4}, {Quantize: convert.QuantInt8Block}} {
 		res := convertFixture(t, "bert", o)
 		if !o.RequiresORT() {
 			t.Errorf("%+v: RequiresORT false", o)
