@@ -54,15 +54,15 @@
 // asymmetric (a float32 scale and a zero point per block, the block's
 // range shrunk by the factor, 1 down to 0.7, with the least squared
 // error), accuracy_level 4 (ONNX Runtime quantizes the activations to int8
-// per block). A fused Attention, whose packed weight is float32 only, is
-// unfused into one MatMulNBits for q, k and v, Split and
-// MultiHeadAttention. The heads (pooler, classifier, projections) stay
-// float32: they run once per sequence and would only lose accuracy.
-// Quality on real weights (all-MiniLM-L6-v2, 12 texts, cosine to fp32 /
-// sentence-transformers): int8-block token vectors min 0.9989, sentences
-// min 0.9987; int4 tokens min 0.896 (mean 0.929), sentences min 0.910
-// (mean 0.964); int8 (per-tensor activations) tokens min 0.962, sentences
-// min 0.971. int4 is the smallest graph, not the fastest: on this x86-64
+// per block). A fused Attention keeps its packed float32 q, k, v weight
+// (unfused into MatMulNBits + MultiHeadAttention it measured slower). The
+// heads (pooler, classifier, projections) stay float32: they run once per
+// sequence and would only lose accuracy. Quality on real weights
+// (all-MiniLM-L6-v2, 12 texts, plain graph, cosine of token vectors to
+// fp32 / of sentence vectors to sentence-transformers): int8-block min
+// 0.9989 / 0.9987; int4 min 0.896 / 0.910 (means 0.929 / 0.964; fused,
+// with q, k, v float32: 0.928 / 0.938); int8 (per-tensor activations) min
+// 0.962 / 0.971. int4 is the smallest graph, not the fastest: on this x86-64
 // CPU (AVX-512 VNNI, AMX) DynamicQuantizeMatMul's int8 GEMMs are several
 // times faster than MatMulNBits (see bench/fused.sh).
 //

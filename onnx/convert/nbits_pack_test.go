@@ -95,16 +95,8 @@ func runNBits(t *testing.T, w []float32, n, k int, q nbits) []float32 {
 		eye[i*k+i] = 1
 	}
 	a := b.op("Gather", []string{b.constF32(eye, int64(k), int64(k)), ids})
-	packed, scales, zps := quantizeBlockwise(w, n, k, q.bits, q.block, q.symmetric)
-	kb := int64(len(scales) / n)
-	in := []string{a,
-		b.rawConst(pb.TensorProto_UINT8, packed, []int64{int64(n), kb, int64(q.block * q.bits / 8)}),
-		b.rawConst(pb.TensorProto_FLOAT, f32Bytes(scales), []int64{int64(n), kb})}
-	if zps != nil {
-		in = append(in, b.rawConst(pb.TensorProto_UINT8, zps, []int64{int64(n), int64(len(zps) / n)}))
-	}
 	y := b.name("y")
-	b.g.Node = append(b.g.Node, msNode("MatMulNBits", y, in, aInt("K", int64(k)), aInt("N", int64(n)), aInt("bits", int64(q.bits)), aInt("block_size", int64(q.block)), aInt("accuracy_level", int64(q.accuracy))))
+	b.g.Node = append(b.g.Node, b.nbitsNode(q, a, y, w, n, k))
 	b.output(y, "last_hidden_state", "batch", "sequence", n)
 	if b.err != nil {
 		t.Fatal(b.err)
