@@ -48,11 +48,12 @@ var nbitsForms = map[string]nbits{
 // quantizeNBits rewrites every linear of the transformer blocks (MatMul
 // by a transposed checkpoint weight) into MatMulNBits. A fused Attention
 // keeps its packed float32 q, k, v weight: unfused into MatMulNBits +
-// Split + MultiHeadAttention it measured slower (BERT-base, one thread:
-// 0.87x the fused fp32 graph on a 32 x 128 batch against 1.04x with
+// Split + MultiHeadAttention it measured slower (BERT-base, one thread,
+// int4: 0.87x the fused fp32 graph on a 32 x 128 batch against 1.04x with
 // Attention kept; 0.95x against 0.98x on one 128-token request), since
-// MatMulNBits is no faster than ONNX Runtime's float GEMM on the CPUs
-// measured. The plain graph's separate q, k, v linears are quantized.
+// MatMulNBits is no faster than ONNX Runtime's float GEMM on the CPU
+// measured (AVX-512 VNNI and AMX, where int8 DynamicQuantizeMatMul is
+// about 4x). The plain graph's separate q, k, v linears are quantized.
 func (b *graph) quantizeNBits(q nbits) {
 	ix := b.index()
 	for i, n := range b.g.Node {
