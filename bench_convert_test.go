@@ -22,6 +22,9 @@ var convertedForms = []struct {
 	{"fused", convert.Options{Graph: convert.GraphFused}},
 	{"int8", convert.Options{Quantize: convert.QuantInt8}},
 	{"fused-int8", convert.Options{Graph: convert.GraphFused, Quantize: convert.QuantInt8}},
+	{"int4", convert.Options{Quantize: convert.QuantInt4}},
+	{"fused-int4", convert.Options{Graph: convert.GraphFused, Quantize: convert.QuantInt4}},
+	{"fused-int8-block", convert.Options{Graph: convert.GraphFused, Quantize: convert.QuantInt8Block}},
 }
 
 // BenchmarkConverted embeds the sample's questions and candidates with
@@ -35,7 +38,7 @@ func BenchmarkConverted(b *testing.B) {
 	if be, err := backend(); err != nil {
 		b.Fatal(err)
 	} else if be != "ort" {
-		b.Skip("the fused and int8 graphs need ONNX Runtime")
+		b.Skip("the fused and quantized graphs need ONNX Runtime")
 	}
 	dirs := []string{filepath.Join("onnx", "convert", "testdata", "st-modernbert"), filepath.Join("onnx", "convert", "testdata", "st-llama")}
 	for _, d := range strings.Split(os.Getenv("JRETRIEVE_CHECKPOINTS"), ":") {

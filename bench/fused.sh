@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 13 benchmark: jretrieve's converter graphs (plain, fused, int8)
+# Issue 13 benchmark: jretrieve's converter graphs (plain, fused, int8, int4, int8-block)
 # against the Python stack, on random-weight checkpoints at full size
 # (BERT-base like ruri-base, ModernBERT like ruri-v3-30m and ruri-v3-310m,
 # XLM-R base, a BERT-base cross-encoder like ruri-reranker-base), batch
@@ -14,6 +14,9 @@
 #   jr-fused        jretrieve convert --graph fused
 #   jr-plain-int8   jretrieve convert --quantize int8
 #   jr-fused-int8   jretrieve convert --graph fused --quantize int8
+#   jr-plain-int4   jretrieve convert --quantize int4 (MatMulNBits, 4-bit blocks of 32)
+#   jr-fused-int4   jretrieve convert --graph fused --quantize int4
+#   jr-fused-int8-block  jretrieve convert --graph fused --quantize int8-block (MatMulNBits, 8-bit)
 #   export          torch.onnx.export as Optimum's exporter calls it
 #   export-ortopt   onnxruntime.transformers.optimizer on it (model_type bert)
 #   export-ortq     ORT quantize_dynamic (QInt8) of export-ortopt
@@ -25,7 +28,8 @@
 # changes hit all of them alike); THREADS=1 (default): process CPU time,
 # THREADS=2: wall time. Each line also gives the batch's GFLOP/s and its
 # fraction of the peak that bench/peak.sh measures at the start of the run
-# (fp32 FMA peak for float graphs, int8 VNNI peak for int8 ones; the int8
+# (fp32 FMA peak for float graphs, int8 VNNI peak for int8 ones, int4 and
+# int8-block included: accuracy_level 4 computes in int8; the int8
 # graphs still run attention and norms in fp32, so their fraction of the
 # int8 peak understates the GEMMs' use of it).
 # The machine is shared: compare ratios within one run only.
@@ -39,7 +43,7 @@ PY=${PY:-/work/pyref/bin/python}
 THREADS=${THREADS:-1}
 export THREADS
 MODELS=${MODELS:-bert-base modernbert-30m}
-ALL="jr-plain jr-fused jr-plain-int8 jr-fused-int8 export export-ortopt export-ortq export-fp16 torch"
+ALL="jr-plain jr-fused jr-plain-int8 jr-fused-int8 jr-plain-int4 jr-fused-int4 jr-fused-int8-block export export-ortopt export-ortq export-fp16 torch"
 VARIANTS=${VARIANTS:-$ALL}
 mkdir -p "$C"
 go build -o "$C/jretrieve" ./cmd/jretrieve
@@ -49,10 +53,9 @@ site="$C/ort-$ORT_VERSION-site"
 [ -z "${FRESH:-}" ] || rm -rf "$C"/*-jr-*   # FRESH=1: reconvert (after converter changes)
 $PY bench/fused.py gen "$C" $MODELS
 for m in $MODELS; do
-  for g in plain fused; do
-    for q in none int8; do
-      [ -f "$C/$m-jr-$g-$q/model.onnx" ] || "$C/jretrieve" convert "$C/$m" --out "$C/$m-jr-$g-$q" --graph $g --quantize $q >&2
-    done
+  for v in plain-none fused-none plain-int8 fused-int8 plain-int4 fused-int4 fused-int8-block; do
+    g=${v%%-*} q=${v#*-}
+    [ -f "$C/$m-jr-$g-$q/model.onnx" ] || "$C/jretrieve" convert "$C/$m" --out "$C/$m-jr-$g-$q" --graph $g --quantize $q >&2
   done
   $PY bench/fused.py export "$C" $m 2>>"$C/export.log"
 done
@@ -71,6 +74,9 @@ path() { # model variant -> the graph (or checkpoint dir for torch)
     jr-fused) echo "$C/$1-jr-fused-none/model.onnx" ;;
     jr-plain-int8) echo "$C/$1-jr-plain-int8/model.onnx" ;;
     jr-fused-int8) echo "$C/$1-jr-fused-int8/model.onnx" ;;
+    jr-plain-int4) echo "$C/$1-jr-plain-int4/model.onnx" ;;
+    jr-fused-int4) echo "$C/$1-jr-fused-int4/model.onnx" ;;
+    jr-fused-int8-block) echo "$C/$1-jr-fused-int8-block/model.onnx" ;;
     export) echo "$C/$1-export/model.onnx" ;;
     export-ortopt) echo "$C/$1-export/optimized.onnx" ;;
     export-ortq) echo "$C/$1-export/optimized-int8.onnx" ;;
@@ -84,8 +90,8 @@ for m in $MODELS; do
   for v in $VARIANTS; do args+=("$v=$(path $m $v)"); done
   $PY bench/fused.py time "$C" $m "${args[@]}" |
     awk -v OFS='\t' -v g="$gflop" -v f="$fp32peak" -v i="$int8peak" '{
-      r = g / $3; p = ($2 ~ /int8|ortq/) ? i : f
-      print $0, sprintf("%.0f", r), sprintf("%.0f%% of %s", 100 * r / p, ($2 ~ /int8|ortq/) ? "int8" : "fp32") }'
+      r = g / $3; p = ($2 ~ /int8|int4|ortq/) ? i : f
+      print $0, sprintf("%.0f", r), sprintf("%.0f%% of %s", 100 * r / p, ($2 ~ /int8|int4|ortq/) ? "int8" : "fp32") }'
 done
 echo "# quality: cosine to jr-plain (fp32) on 8 x 128 random tokens, right-padded (cross-encoders: logit differences)"
 for m in $MODELS; do

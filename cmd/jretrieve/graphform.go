@@ -14,7 +14,7 @@ type formFlags struct{ graph, quantize *string }
 func addFormFlags(fs *flag.FlagSet) formFlags {
 	return formFlags{
 		graph:    fs.String("graph", convert.GraphPlain, "converted graph `form`: plain (standard operators, any backend) or fused (ONNX Runtime contrib operators: Attention, SkipLayerNormalization, BiasGelu; ort backend only)"),
-		quantize: fs.String("quantize", convert.QuantNone, "converted weights: none (float32) or int8 (dynamic int8 quantization of the linear layers, per output channel; ort backend only)"),
+		quantize: fs.String("quantize", convert.QuantNone, "converted weights: none (float32), int8 (dynamic int8 quantization of the linear layers, per output channel) int4 or int8-block (4- or 8-bit weights in blocks of 32 inputs, MatMulNBits; transformer layers only); quantized graphs run on the ort backend only"),
 	}
 }
 
@@ -28,9 +28,9 @@ func (f formFlags) options(copyWeights bool) (convert.Options, error) {
 		return o, fmt.Errorf("%w: unknown --graph %q (want plain or fused)", errUsage, o.Graph)
 	}
 	switch o.Quantize {
-	case convert.QuantNone, convert.QuantInt8:
+	case convert.QuantNone, convert.QuantInt8, convert.QuantInt4, convert.QuantInt8Block:
 	default:
-		return o, fmt.Errorf("%w: unknown --quantize %q (want none or int8)", errUsage, o.Quantize)
+		return o, fmt.Errorf("%w: unknown --quantize %q (want none, int8, int4 or int8-block)", errUsage, o.Quantize)
 	}
 	return o, nil
 }

@@ -27,23 +27,26 @@ func TestEvalQuantizedRunName(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("JRETRIEVE_CACHE", filepath.Join(dir, "cache"))
-	out, stderr, code := runCLI(t, "eval", "-q", "--no-plots", "--cache", "", "--limit", "2", "--model", model, "--quantize", "int8")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	if !strings.Contains(out, model+" [plain,int8]") {
-		t.Errorf("report does not name the int8 run:\n%s", out)
-	}
-	conv, err := filepath.Glob(filepath.Join(dir, "cache", "converted", "*-ref-int8"))
-	if err != nil || len(conv) != 1 {
-		t.Errorf("int8 conversion not keyed apart: %v %v", conv, err)
+	for _, q := range []string{"int8", "int4", "int8-block"} {
+		out, stderr, code := runCLI(t, "eval", "-q", "--no-plots", "--cache", "", "--limit", "2", "--model", model, "--quantize", q)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", q, code, stderr)
+		}
+		if !strings.Contains(out, model+" [plain,"+q+"]") {
+			t.Errorf("report does not name the %s run:\n%s", q, out)
+		}
+		conv, err := filepath.Glob(filepath.Join(dir, "cache", "converted", "*-ref-"+q))
+		if err != nil || len(conv) != 1 {
+			t.Errorf("%s conversion not keyed apart: %v %v", q, conv, err)
+		}
 	}
 }
 
 func TestFormFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"embed", "--backend", "go", "--graph", "fused", "--model", "x", "text"},
-		{"embed", "--quantize", "int4", "--model", "x", "text"},
+		{"embed", "--quantize", "int3", "--model", "x", "text"},
+		{"embed", "--backend", "go", "--quantize", "int4", "--model", "x", "text"},
 		{"convert", "--graph", "fast", "x"},
 		{"convert", "--quantize", "int8", "a.trec", "b.trec"},
 	} {

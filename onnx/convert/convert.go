@@ -26,7 +26,8 @@ type Options struct {
 	CopyWeights bool
 	// Graph is the graph form: GraphPlain ("" or "plain") or GraphFused.
 	Graph string
-	// Quantize is QuantNone ("" or "none") or QuantInt8.
+	// Quantize is QuantNone ("" or "none"), QuantInt8, QuantInt4 or
+	// QuantInt8Block.
 	Quantize string
 }
 
@@ -178,7 +179,7 @@ func Convert(ctx context.Context, dir, outDir string, opts Options) (*Result, er
 		}
 	}
 	b := newGraph(archName, ckpt, ext)
-	b.prefix = prefix
+	b.prefix, b.base = prefix, prefix
 	arch.build(b, cfg, arch.head)
 	extraOpsets := b.finishForm(opts, cfg.int("max_position_embeddings", 512))
 	if cfg.err != nil {

@@ -55,9 +55,9 @@ func (o Options) check() error {
 		return fmt.Errorf("convert: graph form %q is not supported (plain, fused)", o.Graph)
 	}
 	switch o.quantize() {
-	case QuantNone, QuantInt8:
+	case QuantNone, QuantInt8, QuantInt4, QuantInt8Block:
 	default:
-		return fmt.Errorf("convert: quantization %q is not supported (none, int8)", o.Quantize)
+		return fmt.Errorf("convert: quantization %q is not supported (none, int8, int4, int8-block)", o.Quantize)
 	}
 	return nil
 }
@@ -87,6 +87,8 @@ func (b *graph) finishForm(opts Options, maxPos int) []*pb.OperatorSetIdProto {
 	}
 	if opts.quantize() == QuantInt8 {
 		b.quantizeInt8()
+	} else if q, ok := nbitsForms[opts.quantize()]; ok {
+		b.quantizeNBits(q)
 	}
 	b.prune()
 	b.g.Name += "-" + opts.graph()

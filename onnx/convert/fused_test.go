@@ -132,8 +132,9 @@ func TestInt8ORT(t *testing.T) {
 }
 
 // cosines runs the padded reference batch and returns the min and mean
-// cosine between the encoder's vectors (each token's hidden state, or the
-// logits) and the reference's.
+// cosine between the encoder's vectors (each token's hidden state, the
+// logits, or for a one-label head the vector of the items' logits) and
+// the reference's.
 func cosines(t *testing.T, r *reference, enc onnx.Encoder) (float64, float64) {
 	t.Helper()
 	withTypes := false
@@ -160,6 +161,16 @@ func cosines(t *testing.T, r *reference, enc onnx.Encoder) (float64, float64) {
 		minc = min(minc, c)
 		sum += c
 		n++
+	}
+	if len(out.Shape) == 2 && out.Shape[1] == 1 {
+		// One logit per item: the cosine of a single number is its sign,
+		// so the vector is the items' scores (what a reranker orders by).
+		var want []float64
+		for _, it := range r.Items {
+			want = append(want, it.Logits...)
+		}
+		cos(out.Data, want)
+		return minc, sum / float64(n)
 	}
 	for i, it := range r.Items {
 		if it.Logits != nil {
@@ -193,7 +204,7 @@ func sortedNames(m map[string]int) []string {
 
 func TestFormOptions(t *testing.T) {
 	keys := map[string]bool{}
-	for _, o := range []convert.Options{{}, {Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}, {Graph: convert.GraphFused, Quantize: convert.QuantInt8}, {CopyWeights: true, Quantize: convert.QuantInt8}} {
+	for _, o := range []convert.Options{{}, {Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}, {Graph: convert.GraphFused, Quantize: convert.QuantInt8}, {CopyWeights: true, Quantize: convert.QuantInt8}, {Quantize: convert.QuantInt4}, {Graph: convert.GraphFused, Quantize: convert.QuantInt4}, {Quantize: convert.QuantInt8Block}} {
 		if keys[o.Key()] {
 			t.Errorf("options %+v share key %q with another form", o, o.Key())
 		}
@@ -202,7 +213,7 @@ func TestFormOptions(t *testing.T) {
 	if (convert.Options{Graph: convert.GraphPlain, Quantize: convert.QuantNone}).Key() != (convert.Options{}).Key() {
 		t.Error("explicit plain/none must key like the default")
 	}
-	for _, o := range []convert.Options{{Graph: "fast"}, {Quantize: "int4"}} {
+	for _, o := range []convert.Options{{Graph: "fast"}, {Quantize: "int3"}} {
 		_, err := convert.Convert(context.Background(), filepath.Join("testdata", "bert"), t.TempDir(), o)
 		if err == nil || !strings.Contains(err.Error(), "not supported") {
 			t.Errorf("options %+v: error %v, want not supported", o, err)
@@ -210,10 +221,10 @@ func TestFormOptions(t *testing.T) {
 	}
 }
 
-// TestFusedNeedsORT: the pure-Go backend refuses fused and int8 graphs at
+// TestFusedNeedsORT: the pure-Go backend refuses fused, int8 and int4 graphs at
 // Open, naming ONNX Runtime, instead of failing at the first run.
 func TestFusedNeedsORT(t *testing.T) {
-	for _, o := range []convert.Options{{Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}} {
+	for _, o := range []convert.Options{{Graph: convert.GraphFused}, {Quantize: convert.QuantInt8}, {Quantize: convert.QuantInt4}, {Quantize: convert.QuantInt8Block}} {
 		res := convertFixture(t, "bert", o)
 		if !o.RequiresORT() {
 			t.Errorf("%+v: RequiresORT false", o)

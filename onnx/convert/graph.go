@@ -23,6 +23,8 @@ type graph struct {
 	ckpt *Checkpoint
 	// prefix is prepended to checkpoint tensor names ("bert.", "" ...).
 	prefix string
+	// base is the base model's prefix (heads set prefix to "").
+	base string
 	// ext places the initializers' bytes (see external.go).
 	ext  *externalData
 	n    int
