@@ -16,7 +16,9 @@
 //   - xlmroberta.go: XLMRobertaModel and XLMRobertaForSequenceClassification;
 //   - luke.go: LukeModel for word inputs only (GLuCoSE), no entity inputs;
 //   - modernbert.go: ModernBertModel and ModernBertForSequenceClassification
-//     (full and sliding-window layers, one rope theta each);
+//     (full and sliding-window layers, one rope theta each; Wqkv's q, k, v
+//     and Wi's two halves are separate linears over row ranges of the
+//     checkpoint tensors, so ONNX Runtime copies no split outputs);
 //   - llama.go: LlamaModel, the decoder
 //     sarashina-embedding-v1-1b uses as an encoder: RMSNorm, causal
 //     grouped-query attention with default rope, SwiGLU MLP; the
