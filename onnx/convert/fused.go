@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 )
@@ -182,29 +183,7 @@ func attrInt(n *pb.NodeProto, name string, def int64) int64 {
 	return def
 }
 
-func equalF32(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalInts(a []int64, b ...int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func equalInts(a []int64, b ...int64) bool { return slices.Equal(a, b) }
 
 // other returns the input of binary node n that is not v ("" if none).
 func other(n *pb.NodeProto, v string) string {

@@ -2,6 +2,7 @@ package convert
 
 import (
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
+	"slices"
 )
 
 // Llama (llama.go) fused as ONNX Runtime GenAI's model builder writes a
@@ -116,7 +117,7 @@ func (b *graph) fuseGQA(ix *index, sm *pb.NodeProto, sh *fuseShared, maxPos int)
 	xk, nkv, invk, ok2 := ix.rotary(kh)
 	xv, nkvv, hdv, ok3 := ix.headSplit(vh)
 	hd := int64(2 * len(inv))
-	if !ok1 || !ok2 || !ok3 || !equalF32(inv, invk) || nkv != nkvv || hdv != hd || rep != repv || nkv*rep != nh || hd%8 != 0 {
+	if !ok1 || !ok2 || !ok3 || !slices.Equal(inv, invk) || nkv != nkvv || hdv != hd || rep != repv || nkv*rep != nh || hd%8 != 0 {
 		return nil, nil
 	}
 	if rep > 1 && (kHeads != nh || vHeads != nh) {

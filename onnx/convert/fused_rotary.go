@@ -3,6 +3,7 @@ package convert
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 )
@@ -94,7 +95,7 @@ func (b *graph) fuseRotaryAttention(ix *index, sm *pb.NodeProto, sh *fuseShared,
 	xq, nh, inv, ok1 := ix.rotary(qk.Input[0])
 	xk, nhk, invk, ok2 := ix.rotary(kt.Input[0])
 	xv, _, _, ok3 := ix.headSplit(pv.Input[1])
-	if !ok1 || !ok2 || !ok3 || nh != nhk || !equalF32(inv, invk) {
+	if !ok1 || !ok2 || !ok3 || nh != nhk || !slices.Equal(inv, invk) {
 		return nil, nil
 	}
 	// Mask: the padding bias becomes key_padding_mask; any other bias

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
@@ -203,45 +204,7 @@ func (b *graph) lookup(name string) (*Tensor, bool) {
 // weight adds checkpoint tensor prefix+name as an initializer, checking its
 // shape, and returns its name in the graph.
 func (b *graph) weight(name string, shape ...int) string {
-	if b.err != nil {
-		return ""
-	}
-	if n, ok := b.init["w:"+name]; ok {
-		return n
-	}
-	if b.record != nil {
-		full := b.prefix + name
-		if len(shape) == 0 {
-			b.fail("tensor %s: no shape implied by the config", full)
-			return ""
-		}
-		b.record[full] = append([]int(nil), shape...)
-		b.used[full] = true
-		b.init["w:"+name] = full
-		return full
-	}
-	t, ok := b.lookup(name)
-	if !ok {
-		b.fail("checkpoint has no tensor %s%s", b.prefix, name)
-		return ""
-	}
-	if len(shape) > 0 && !sameShape(t.Shape, shape) {
-		b.fail("tensor %s has shape %v, the config implies %v", t.Name, t.Shape, shape)
-		return ""
-	}
-	b.used[t.Name] = true
-	dims := make([]int64, len(t.Shape))
-	for i, d := range t.Shape {
-		dims[i] = int64(d)
-	}
-	init := &pb.TensorProto{Name: t.Name, DataType: int32(pb.TensorProto_FLOAT), Dims: dims}
-	if err := b.ext.putTensor(init, t); err != nil {
-		b.fail("%w", err)
-		return ""
-	}
-	b.g.Initializer = append(b.g.Initializer, init)
-	b.init["w:"+name] = t.Name
-	return t.Name
+	return b.addWeight(name, 0, 0, shape)
 }
 
 // weightRows adds rows [r0, r1) of checkpoint tensor prefix+name (shape
@@ -249,10 +212,23 @@ func (b *graph) weight(name string, shape ...int) string {
 // "TENSOR[r0:r1]". The rows are contiguous in the checkpoint, so the graph
 // can still point into the checkpoint file instead of copying them.
 func (b *graph) weightRows(name string, r0, r1 int, shape ...int) string {
+	if r0 < 0 || r0 >= r1 || len(shape) == 0 || r1 > shape[0] {
+		b.fail("tensor %s%s: rows [%d:%d) out of range of shape %v", b.prefix, name, r0, r1, shape)
+		return ""
+	}
+	return b.addWeight(name, r0, r1, shape)
+}
+
+// addWeight is weight (r1 == 0) and weightRows (rows [r0, r1)).
+func (b *graph) addWeight(name string, r0, r1 int, shape []int) string {
 	if b.err != nil {
 		return ""
 	}
-	key := "w:" + name + "[" + itoa(r0) + ":" + itoa(r1) + "]"
+	rows := ""
+	if r1 > 0 {
+		rows = "[" + itoa(r0) + ":" + itoa(r1) + "]"
+	}
+	key := "w:" + name + rows
 	if n, ok := b.init[key]; ok {
 		return n
 	}
@@ -264,58 +240,35 @@ func (b *graph) weightRows(name string, r0, r1 int, shape ...int) string {
 		}
 		b.record[full] = append([]int(nil), shape...)
 		b.used[full] = true
-		b.init[key] = full + key[len("w:")+len(name):]
-		return b.init[key]
+		b.init[key] = full + rows
+		return full + rows
 	}
 	t, ok := b.lookup(name)
 	if !ok {
 		b.fail("checkpoint has no tensor %s%s", b.prefix, name)
 		return ""
 	}
-	if !sameShape(t.Shape, shape) {
+	if len(shape) > 0 && !slices.Equal(t.Shape, shape) {
 		b.fail("tensor %s has shape %v, the config implies %v", t.Name, t.Shape, shape)
 		return ""
 	}
-	if r0 < 0 || r1 > shape[0] || r0 >= r1 {
-		b.fail("tensor %s: rows [%d:%d) out of range [0:%d)", t.Name, r0, r1, shape[0])
-		return ""
-	}
-	row := t.Elements() / shape[0]
-	v := *t
-	v.Name = t.Name + "[" + itoa(r0) + ":" + itoa(r1) + "]"
-	v.Shape = append([]int{r1 - r0}, t.Shape[1:]...)
-	es := int64(t.DType.size())
-	v.Offset = t.Offset + int64(r0*row)*es
-	v.Length = int64((r1-r0)*row) * es
-	if t.mem != nil {
-		v.mem = t.mem[r0*row : r1*row]
-	}
 	b.used[t.Name] = true
-	dims := make([]int64, len(v.Shape))
-	for i, d := range v.Shape {
+	if rows != "" {
+		t = t.rows(r0, r1)
+		b.views[t.Name] = t
+	}
+	dims := make([]int64, len(t.Shape))
+	for i, d := range t.Shape {
 		dims[i] = int64(d)
 	}
-	init := &pb.TensorProto{Name: v.Name, DataType: int32(pb.TensorProto_FLOAT), Dims: dims}
-	if err := b.ext.putTensor(init, &v); err != nil {
+	init := &pb.TensorProto{Name: t.Name, DataType: int32(pb.TensorProto_FLOAT), Dims: dims}
+	if err := b.ext.putTensor(init, t); err != nil {
 		b.fail("%w", err)
 		return ""
 	}
 	b.g.Initializer = append(b.g.Initializer, init)
-	b.views[v.Name] = &v
-	b.init[key] = v.Name
-	return v.Name
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	b.init[key] = t.Name
+	return t.Name
 }
 
 // Arithmetic helpers.

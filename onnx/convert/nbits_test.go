@@ -14,12 +14,12 @@ import (
 )
 
 // linears are the fixtures' linear layers: per transformer layer (q, k,
-// v, attention output, the two MLP linears; ModernBERT's fused Wqkv, Wo,
-// Wi, Wo; Llama's q, k, v, o, gate, up, down) and outside the layers
+// v, attention output, the two MLP linears; ModernBERT's Wqkv as q, k and
+// v, Wo, Wi's two halves, Wo; Llama's q, k, v, o, gate, up, down) and outside the layers
 // (pooler and classifier, ColBERT's projection, ModernBERT's head dense).
 var linears = map[string][2]int{
 	"bert": {6, 0}, "bert-cls": {6, 2}, "colbert": {6, 1}, "distilbert": {6, 0}, "distilbert-cls": {6, 2},
-	"xlmr": {6, 0}, "xlmr-cls": {6, 2}, "luke": {6, 0}, "modernbert": {4, 0}, "modernbert-cls": {4, 2}, "llama": {7, 0},
+	"xlmr": {6, 0}, "xlmr-cls": {6, 2}, "luke": {6, 0}, "modernbert": {7, 0}, "modernbert-cls": {7, 2}, "llama": {7, 0},
 }
 
 // nbitsMinCosine is the blockwise forms' tolerance: cosine to the fp32

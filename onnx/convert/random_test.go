@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -31,7 +32,7 @@ func TestShapesMatchFixtures(t *testing.T) {
 					t.Errorf("%s: not in the fixture checkpoint", n)
 					continue
 				}
-				if !sameShape(tt.Shape, sh) {
+				if !slices.Equal(tt.Shape, sh) {
 					t.Errorf("%s: shape %v, fixture %v", n, sh, tt.Shape)
 				}
 			}

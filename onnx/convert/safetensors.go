@@ -53,6 +53,22 @@ type Tensor struct {
 	mem []float32
 }
 
+// rows returns rows [r0, r1) of t (shape [rows, ...]) as a tensor of its
+// own named "NAME[r0:r1]": the same bytes, as the rows are contiguous.
+func (t *Tensor) rows(r0, r1 int) *Tensor {
+	row := t.Elements() / t.Shape[0]
+	v := *t
+	v.Name = t.Name + "[" + itoa(r0) + ":" + itoa(r1) + "]"
+	v.Shape = append([]int{r1 - r0}, t.Shape[1:]...)
+	es := int64(t.DType.size())
+	v.Offset = t.Offset + int64(r0*row)*es
+	v.Length = int64((r1-r0)*row) * es
+	if t.mem != nil {
+		v.mem = t.mem[r0*row : r1*row]
+	}
+	return &v
+}
+
 // Elements returns the number of elements.
 func (t *Tensor) Elements() int {
 	n := 1
