@@ -11,6 +11,7 @@ import (
 	"github.com/jretrieve/jretrieve/eval"
 	"github.com/jretrieve/jretrieve/onnx/convert"
 	"github.com/jretrieve/jretrieve/onnx/modeldir"
+	"github.com/jretrieve/jretrieve/vecsim"
 )
 
 // convertedForms are the graph forms BenchmarkConverted compares.
@@ -85,7 +86,7 @@ func BenchmarkConverted(b *testing.B) {
 				dim := len(vecs) / len(texts)
 				minc, sum := 1.0, 0.0
 				for i := range texts {
-					c := cosine(plain[i*dim:(i+1)*dim], vecs[i*dim:(i+1)*dim])
+					c := float64(vecsim.Cosine(plain[i*dim:(i+1)*dim], vecs[i*dim:(i+1)*dim]))
 					minc, sum = math.Min(minc, c), sum+c
 				}
 				b.ReportMetric(minc, "min-cos")
@@ -93,14 +94,4 @@ func BenchmarkConverted(b *testing.B) {
 			})
 		}
 	}
-}
-
-func cosine(a, b []float32) float64 {
-	var dot, na, nb float64
-	for i := range a {
-		dot += float64(a[i]) * float64(b[i])
-		na += float64(a[i]) * float64(a[i])
-		nb += float64(b[i]) * float64(b[i])
-	}
-	return dot / math.Sqrt(na*nb)
 }

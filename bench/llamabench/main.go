@@ -31,6 +31,7 @@ import (
 	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/onnx/convert"
 	"github.com/jretrieve/jretrieve/onnx/ort"
+	"github.com/jretrieve/jretrieve/vecsim"
 )
 
 type llama struct {
@@ -127,7 +128,7 @@ func run(dir string, cfg llama, batch, seq, rounds, threads int, forms []string)
 		for b, l := range lens {
 			for t := range l {
 				k := (b*seq + t) * h
-				c := cosine(ref[k:k+h], out.Data[k:k+h])
+				c := float64(vecsim.Cosine(ref[k:k+h], out.Data[k:k+h]))
 				minc, sum, n = math.Min(minc, c), sum+c, n+1
 			}
 		}
@@ -158,16 +159,6 @@ func median(x []float64) float64 {
 	s := slices.Clone(x)
 	slices.Sort(s)
 	return s[len(s)/2]
-}
-
-func cosine(a, b []float32) float64 {
-	var dot, na, nb float64
-	for i := range a {
-		dot += float64(a[i]) * float64(b[i])
-		na += float64(a[i]) * float64(a[i])
-		nb += float64(b[i]) * float64(b[i])
-	}
-	return dot / math.Sqrt(na*nb)
 }
 
 // writeCheckpoint writes config.json and model.safetensors of a random

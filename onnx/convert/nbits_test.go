@@ -11,6 +11,7 @@ import (
 	"github.com/jretrieve/jretrieve/onnx"
 	"github.com/jretrieve/jretrieve/onnx/convert"
 	"github.com/jretrieve/jretrieve/onnx/ort"
+	"github.com/jretrieve/jretrieve/vecsim"
 )
 
 // linears are the fixtures' linear layers: per transformer layer (q, k,
@@ -154,7 +155,7 @@ func TestMiniLMQuantized(t *testing.T) {
 				pooled := make([]float32, h)
 				for j := range it.InputIDs {
 					k := (i*seq + j) * h
-					c := cosine32(out.Data[k:k+h], fp32.Data[k:k+h])
+					c := float64(vecsim.Cosine(out.Data[k:k+h], fp32.Data[k:k+h]))
 					minTok, sumTok, nTok = min(minTok, c), sumTok+c, nTok+1
 					for d := range h {
 						pooled[d] += out.Data[k+d]
@@ -176,14 +177,4 @@ func TestMiniLMQuantized(t *testing.T) {
 			}
 		}
 	}
-}
-
-func cosine32(a, b []float32) float64 {
-	var dot, na, nb float64
-	for i := range a {
-		dot += float64(a[i]) * float64(b[i])
-		na += float64(a[i]) * float64(a[i])
-		nb += float64(b[i]) * float64(b[i])
-	}
-	return dot / math.Sqrt(na*nb)
 }
