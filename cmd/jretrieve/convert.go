@@ -53,7 +53,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "model conversion: write the model directory to `DIR` (default: jretrieve's cache)")
 	copyWeights := fs.Bool("copy-weights", false, "model conversion: copy every weight into model.onnx.data instead of pointing into the safetensors files")
 	form := addFormFlags(fs)
-	paths, err := evParseArgs(fs, args)
+	paths, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxLen := fs.Int("max-length", 0, "maximum sequence length in tokens (default: the model's)")
 	batch := fs.Int("batch", 32, "sequences per encoder run")
 	form := addFormFlags(fs)
-	texts, err := tkParseArgs(fs, args)
+	texts, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

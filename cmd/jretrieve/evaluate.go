@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -51,7 +50,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "runs decoded and evaluated in parallel")
 	out := fs.String("o", "", "write the table to `file` instead of stdout")
 	perQuery := fs.String("per-query", "", "also write per-query values (CSV: run,query,metric,value,tie_low,tie_high) to `file`")
-	paths, err := evParseArgs(fs, args)
+	paths, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -160,30 +159,6 @@ func evRunNames(paths []string) []string {
 		}
 	}
 	return names
-}
-
-// evParseArgs parses flags that may follow positional arguments
-// ("RUN... --metrics x"); "--" ends flag parsing.
-func evParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		// fs.Parse stops at the first non-flag, or after "--".
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
 }
 
 func evSplitList(s string) []string {

@@ -37,7 +37,7 @@ func runFuse(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	name := fs.String("name", "fused", "`name` of the fused run (TREC tag)")
 	out := fs.String("o", "", "output `file` (required)")
 	format := fs.String("format", "", "output `format`: trec, json or lz4 (default: from the extension of -o)")
-	paths, err := evParseArgs(fs, args)
+	paths, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dict := fs.String("dict", "uni", "BM25 analysis dictionary: uni (UniDic) or ipa (IPADIC)")
 	quiet := fs.Bool("q", false, "no progress output")
 	mf := addModelFlags(fs)
-	pos, err := tkParseArgs(fs, args)
+	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

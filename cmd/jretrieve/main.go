@@ -101,6 +101,31 @@ func usage(w io.Writer) {
 
 // newFlagSet returns a flag set whose usage text names the command and its
 // synopsis, and which writes help to stderr.
+// parseArgs parses flags that may follow positional arguments
+// ("RUN... --metrics x") and returns the positional ones; "--" ends flag
+// parsing.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// fs.Parse stops at the first non-flag, or after "--".
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("jretrieve "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -43,7 +43,8 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	calib := fs.Duration("calibrate", 5*time.Second, "--speed: time each model for about this `long` (at least one batch)")
 	refresh := fs.Bool("refresh", false, "--speed: measure again instead of reading the cache")
 	cacheDir := fs.String("cache", defaultCacheDir("speed"), "--speed: measurement cache `dir` (empty: no cache)")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
 	switch catalog.Kind(*kind) {
@@ -68,7 +69,7 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if _, err := ort.FindLibrary(*ortLib); err != nil && speedMeasureHook == nil {
 			return fmt.Errorf("--speed times models on ONNX Runtime: %w (install it with ./scripts/install-onnxruntime.sh)", err)
 		}
-		return runSpeed(ctx, fs.Args(), *kind, speedOptions{threads: *threads, form: copts, ortLib: *ortLib,
+		return runSpeed(ctx, pos, *kind, speedOptions{threads: *threads, form: copts, ortLib: *ortLib,
 			calibrate: *calib, refresh: *refresh, cacheDir: *cacheDir, stderr: stderr}, stdout)
 	}
 	for _, f := range []string{"threads", "graph", "quantize", "ort-lib", "calibrate", "refresh", "cache"} {
@@ -76,13 +77,13 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("%w: --%s applies to --speed only", errUsage, f)
 		}
 	}
-	if fs.NArg() > 1 {
+	if len(pos) > 1 {
 		return fmt.Errorf("%w: at most one MODEL", errUsage)
 	}
-	if fs.NArg() == 1 {
-		m, ok := catalog.Lookup(fs.Arg(0))
+	if len(pos) == 1 {
+		m, ok := catalog.Lookup(pos[0])
 		if !ok {
-			return fmt.Errorf("model %q is not in the catalog (see 'jretrieve models')", fs.Arg(0))
+			return fmt.Errorf("model %q is not in the catalog (see 'jretrieve models')", pos[0])
 		}
 		if *asJSON {
 			return writeJSON(stdout, m)

@@ -43,7 +43,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	depth := fs.Int("depth", 50, "passages the first stage hands to --rerank")
 	asJSON := fs.Bool("json", false, "print one JSON object per passage")
 	mf := addModelFlags(fs)
-	pos, err := tkParseArgs(fs, args)
+	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}

@@ -128,6 +128,11 @@ func TestModelsSpeedCacheAndColumns(t *testing.T) {
 	if code := runMain(context.Background(), []string{"models", "--speed", "--cache", cache, "--threads", "1", "ruri-v3-30m"}, &out, &errb); code != 0 || calls != 7 {
 		t.Fatalf("--threads 1: exit %d, %d measurements (want 7)", code, calls)
 	}
+	// flags may follow the models: the same cache entry, no new measurement
+	errb.Reset()
+	if code := runMain(context.Background(), []string{"models", "--speed", "ruri-v3-30m", "--cache", cache, "--threads", "1"}, &out, &errb); code != 0 || calls != 7 {
+		t.Fatalf("flags after the model: exit %d, %d measurements (want 7): %s", code, calls, errb.String())
+	}
 }
 
 func TestModelsSpeedBadFlags(t *testing.T) {

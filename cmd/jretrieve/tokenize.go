@@ -31,25 +31,6 @@ the first text of a pair with the --pair text second (cross-encoder input).
 Example:
   jretrieve tokenize --model ~/models/ruri-base --max-length 16 東京都に住んでいます。`
 
-// tkParseArgs parses flags that may follow positional arguments.
-func tkParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 // stdin is the commands' standard input (replaced in tests).
 var stdin io.Reader = os.Stdin
 
@@ -104,7 +85,7 @@ func runTokenize(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	pair := fs.String("pair", "", "second `TEXT` of a pair (query/document cross-encoder input)")
 	maxLen := fs.Int("max-length", 0, "maximum number of ids incl. special tokens (0: model_max_length)")
 	asJSON := fs.Bool("json", false, "print one JSON object per text")
-	texts, err := tkParseArgs(fs, args)
+	texts, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
