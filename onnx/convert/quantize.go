@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"encoding/binary"
 	"math"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
@@ -159,10 +158,5 @@ func (b *graph) quantizeColumns(ws []*Tensor) (string, string) {
 		}
 	}
 	qn := b.rawConst(pb.TensorProto_INT8, q, []int64{int64(in), int64(outs)})
-	raw := make([]byte, 4*len(scales))
-	for i, v := range scales {
-		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(v))
-	}
-	sn := b.rawConst(pb.TensorProto_FLOAT, raw, []int64{int64(outs)})
-	return qn, sn
+	return qn, b.constF32(scales, int64(outs))
 }

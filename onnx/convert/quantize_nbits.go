@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"encoding/binary"
 	"math"
 	"strings"
 
@@ -110,21 +109,13 @@ func (b *graph) nbitsNode(q nbits, x, out string, w []float32, n, k int) *pb.Nod
 	kb := int64(len(scales) / n)
 	in := []string{x,
 		b.rawConst(pb.TensorProto_UINT8, packed, []int64{int64(n), kb, int64(q.block * q.bits / 8)}),
-		b.rawConst(pb.TensorProto_FLOAT, f32Bytes(scales), []int64{int64(n), kb})}
+		b.constF32(scales, int64(n), kb)}
 	if zps != nil {
 		in = append(in, b.rawConst(pb.TensorProto_UINT8, zps, []int64{int64(n), int64(len(zps) / n)}))
 	}
 	return msNode("MatMulNBits", out, in,
 		aInt("K", int64(k)), aInt("N", int64(n)), aInt("bits", int64(q.bits)),
 		aInt("block_size", int64(q.block)), aInt("accuracy_level", int64(q.accuracy)))
-}
-
-func f32Bytes(v []float32) []byte {
-	raw := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(x))
-	}
-	return raw
 }
 
 // quantizeBlockwise quantizes w ([n, k] row-major: one row per output)
