@@ -557,8 +557,8 @@ func runSpeed(ctx context.Context, names []string, kind string, o speedOptions, 
 		rows = append(rows, row{t: t, r: r, shared: shared})
 	}
 	form := o.form.Graph + " fp32"
-	if o.form.Quantize == convert.QuantInt8 {
-		form = o.form.Graph + " int8"
+	if q := o.form.Quantize; q != "" && q != convert.QuantNone {
+		form = o.form.Graph + " " + q
 	}
 	fmt.Fprintf(stdout, "Throughput on %s, %d threads, %s graph, ONNX Runtime %s.\nCalibration texts: %d JQaRA-length passages (bench/jqarasynth's recipe: sample passages joined two or three at a time), as %d questions x %d candidates for rerankers; batches of %d sorted by length (per question for rerankers, as eval runs them), max length %d.\n",
 		machine, o.threads, form, ortv, speedQuestions*speedCandidates, speedQuestions, speedCandidates, speedBatch, speedMaxLen)

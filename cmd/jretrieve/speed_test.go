@@ -133,6 +133,16 @@ func TestModelsSpeedCacheAndColumns(t *testing.T) {
 	if code := runMain(context.Background(), []string{"models", "--speed", "ruri-v3-30m", "--cache", cache, "--threads", "1"}, &out, &errb); code != 0 || calls != 7 {
 		t.Fatalf("flags after the model: exit %d, %d measurements (want 7): %s", code, calls, errb.String())
 	}
+	// every quantization is named in the header, never read as fp32
+	for _, q := range []string{"int8", "int4", "int8-block"} {
+		out.Reset()
+		if code := runMain(context.Background(), []string{"models", "--speed", "--cache", cache, "--graph", "fused", "--quantize", q, "ruri-v3-30m"}, &out, &errb); code != 0 {
+			t.Fatalf("--quantize %s: exit %d: %s", q, code, errb.String())
+		}
+		if !strings.Contains(out.String(), ", fused "+q+" graph,") {
+			t.Errorf("--quantize %s: header does not name it:\n%s", q, out.String())
+		}
+	}
 }
 
 func TestModelsSpeedBadFlags(t *testing.T) {
