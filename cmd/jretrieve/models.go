@@ -53,9 +53,6 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%w: --kind %q: want embedder, cross-encoder or multi-vector", errUsage, *kind)
 	}
 	if *speed {
-		if *asJSON {
-			return fmt.Errorf("%w: --speed prints a table; --json is not supported with it", errUsage)
-		}
 		if *threads < 1 {
 			return fmt.Errorf("%w: --threads %d (want 1 or more)", errUsage, *threads)
 		}
@@ -70,7 +67,7 @@ func runModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("--speed times models on ONNX Runtime: %w (install it with ./scripts/install-onnxruntime.sh)", err)
 		}
 		return runSpeed(ctx, pos, *kind, speedOptions{threads: *threads, form: copts, ortLib: *ortLib,
-			calibrate: *calib, refresh: *refresh, cacheDir: *cacheDir, stderr: stderr}, stdout)
+			calibrate: *calib, refresh: *refresh, cacheDir: *cacheDir, stderr: stderr, json: *asJSON}, stdout)
 	}
 	for _, f := range []string{"threads", "graph", "quantize", "ort-lib", "calibrate", "refresh", "cache"} {
 		if flagSet(fs, f) {

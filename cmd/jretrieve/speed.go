@@ -262,6 +262,36 @@ type speedOptions struct {
 	refresh   bool
 	cacheDir  string
 	stderr    io.Writer
+	// json prints the rows as JSON (speedReport) instead of the table.
+	json bool
+}
+
+// speedReport is what `models --speed --json` prints.
+type speedReport struct {
+	Machine  string `json:"machine"`
+	Threads  int    `json:"threads"`
+	Graph    string `json:"graph"`
+	Quantize string `json:"quantize"`
+	ORT      string `json:"onnxruntime"`
+	// JQaRA and JaCWIR projections count these texts.
+	JQaRAPassages int        `json:"jqara_passages"`
+	JQaRAQueries  int        `json:"jqara_queries"`
+	JaCWIRPairs   int        `json:"jacwir_pairs"`
+	Rows          []speedRow `json:"models"`
+}
+
+// speedRow is one model of a speedReport: the measurement (absent when
+// skipped) and its projections.
+type speedRow struct {
+	Model string       `json:"model"`
+	Kind  catalog.Kind `json:"kind"`
+	// Skipped says why the model was not measured.
+	Skipped string `json:"skipped,omitempty"`
+	// SharedWith names the model of the same shape whose measurement this is.
+	SharedWith    string  `json:"shared_measurement_with,omitempty"`
+	JQaRASeconds  float64 `json:"jqara_seconds,omitempty"`
+	JaCWIRSeconds float64 `json:"jacwir_seconds,omitempty"`
+	*speedResult
 }
 
 // speedMeasurements counts calibrations actually run (tests: a cache hit
@@ -555,6 +585,20 @@ func runSpeed(ctx context.Context, names []string, kind string, o speedOptions, 
 			}
 		}
 		rows = append(rows, row{t: t, r: r, shared: shared})
+	}
+	if o.json {
+		rep := speedReport{Machine: machine, Threads: o.threads, Graph: o.form.Graph, Quantize: o.form.Quantize, ORT: ortv,
+			JQaRAPassages: jqaraPassages, JQaRAQueries: jqaraQueries, JaCWIRPairs: jacwirPairs, Rows: []speedRow{}}
+		for _, rw := range rows {
+			row := speedRow{Model: rw.t.name, Kind: rw.t.kind, Skipped: rw.t.skip}
+			if rw.t.skip == "" {
+				r := rw.r
+				row.SharedWith, row.speedResult = rw.shared, &r
+				row.JQaRASeconds, row.JaCWIRSeconds = r.jqaraSeconds(rw.t.kind), r.jacwirSeconds(rw.t.kind)
+			}
+			rep.Rows = append(rep.Rows, row)
+		}
+		return writeJSON(stdout, rep)
 	}
 	form := o.form.Graph + " fp32"
 	if q := o.form.Quantize; q != "" && q != convert.QuantNone {

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -133,6 +135,34 @@ func TestModelsSpeedCacheAndColumns(t *testing.T) {
 	if code := runMain(context.Background(), []string{"models", "--speed", "ruri-v3-30m", "--cache", cache, "--threads", "1"}, &out, &errb); code != 0 || calls != 7 {
 		t.Fatalf("flags after the model: exit %d, %d measurements (want 7): %s", code, calls, errb.String())
 	}
+	// --json: the same measurements and projections, machine-readable
+	out.Reset()
+	if code := runMain(context.Background(), []string{"models", "--speed", "--json", "--cache", cache, "--threads", "1", "ruri-v3-30m", "ruri-reranker-small", "plamo-embedding-1b"}, &out, &errb); code != 0 || calls != 8 {
+		t.Fatalf("--json: exit %d, %d measurements (want 8: the reranker is new at 1 thread): %s", code, calls, errb.String())
+	}
+	var rep struct {
+		Threads int `json:"threads"`
+		Models  []struct {
+			Model         string  `json:"model"`
+			Skipped       string  `json:"skipped"`
+			PerSecond     float64 `json:"per_second"`
+			PaddingWaste  float64 `json:"padding_waste"`
+			JQaRASeconds  float64 `json:"jqara_seconds"`
+			JaCWIRSeconds float64 `json:"jacwir_seconds"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out.String())
+	}
+	// By hand: 166,700 passages at 100/s + 1,667 queries at 1,000/s; a
+	// reranker has no separate queries; JaCWIR 500,000 pairs at 100/s.
+	if len(rep.Models) != 3 || rep.Threads != 1 ||
+		rep.Models[0].Model != "cl-nagoya/ruri-v3-30m" || rep.Models[0].PerSecond != 100 || rep.Models[0].PaddingWaste != 0.125 ||
+		math.Abs(rep.Models[0].JQaRASeconds-(1667+1.667)) > 1e-9 ||
+		rep.Models[1].Model != "cl-nagoya/ruri-reranker-small" || math.Abs(rep.Models[1].JQaRASeconds-1667) > 1e-9 || math.Abs(rep.Models[1].JaCWIRSeconds-5000) > 1e-9 ||
+		rep.Models[2].Skipped == "" || rep.Models[2].PerSecond != 0 {
+		t.Errorf("--json report: %+v", rep)
+	}
 	// every quantization is named in the header, never read as fp32
 	for _, q := range []string{"int8", "int4", "int8-block"} {
 		out.Reset()
@@ -159,7 +189,6 @@ func TestModelsSpeedBadFlags(t *testing.T) {
 		{[]string{"--speed", "--calibrate", "0s"}, 2, "--calibrate"},
 		{[]string{"--speed", "--graph", "bogus"}, 2, "unknown --graph"},
 		{[]string{"--speed", "--quantize", "int3"}, 2, "unknown --quantize"},
-		{[]string{"--speed", "--json"}, 2, "--json"},
 		{[]string{"--speed", "--kind", "llm"}, 2, "--kind"},
 		{[]string{"--threads", "2"}, 2, "--threads applies to --speed only"},
 		{[]string{"--speed", "no-such-model"}, 1, "not in the catalog"},
